@@ -43,7 +43,8 @@ describe('scoring request contract', () => {
   it('refuses a raw card number anywhere, without echoing it', () => {
     const pan = '4111 1111 1111 1111';
     const base = exampleScoringRequest();
-    const req = { ...base, payment: { ...base.payment, card: { ...base.payment.card!, token: pan } } };
+    const card = { token: pan, bin: '41111111', country: 'DE', network: 'visa' };
+    const req = { ...base, payment: { ...base.payment, card } };
     const err = rejection(() => parseScoringRequest(req));
     expect(err.code).toBe(PAN_DETECTED);
     expect(err.issues).toEqual([{ path: 'payment.card.token', message: expect.any(String), code: PAN_DETECTED }]);
