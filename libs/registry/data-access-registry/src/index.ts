@@ -1,1 +1,2 @@
-export {};
+export { runMigrations, dropSchema, quoteIdent } from './lib/migrate';
+export type { MigrateOptions, MigrateResult } from './lib/migrate';
