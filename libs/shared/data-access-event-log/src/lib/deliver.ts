@@ -1,0 +1,79 @@
+import { dlqTopicOf, type DeadLetter, type EventHandler, type EventMessage, type EventRecord, type SubscriptionStats } from './event-log.types';
+
+export interface DeliverContext {
+  group: string;
+  consumer: string;
+  maxDeliveries: number;
+  retryBackoffMs: number;
+  stats: SubscriptionStats;
+  /** True once the subscription was aborted: stop retrying, leave the message uncommitted. */
+  aborted: () => boolean;
+  publishDeadLetter: (record: EventRecord<DeadLetter>) => Promise<void>;
+  onError?: (message: EventMessage<object>, error: unknown) => void;
+}
+
+export type DeliverOutcome = 'handled' | 'dead_lettered' | 'aborted';
+
+/**
+ * Runs the handler with in-place retries (keeps the partition's order), then dead-letters.
+ * Returns only when the message may be committed; throws if even the dead-letter publish failed,
+ * so the caller leaves the message uncommitted and it is redelivered later.
+ */
+export async function deliver<V extends object>(message: EventMessage<V>, handler: EventHandler<V>, ctx: DeliverContext): Promise<DeliverOutcome> {
+  let lastError: unknown;
+  while (message.deliveryCount <= ctx.maxDeliveries) {
+    if (ctx.aborted()) return 'aborted';
+    try {
+      await handler(message);
+      ctx.stats.handled++;
+      return 'handled';
+    } catch (error) {
+      lastError = error;
+      ctx.stats.failedAttempts++;
+      ctx.onError?.(message, error);
+      if (message.deliveryCount >= ctx.maxDeliveries) break;
+      message.deliveryCount++;
+      if (ctx.retryBackoffMs > 0) await sleep(ctx.retryBackoffMs * message.deliveryCount);
+    }
+  }
+  if (ctx.aborted()) return 'aborted';
+  await ctx.publishDeadLetter(deadLetterRecord(message, lastError ?? new Error('max deliveries exceeded before handling'), ctx));
+  ctx.stats.deadLettered++;
+  return 'dead_lettered';
+}
+
+export function deadLetterRecord(message: EventMessage<object>, error: unknown, ctx: Pick<DeliverContext, 'group' | 'consumer'>): EventRecord<DeadLetter> {
+  return {
+    topic: dlqTopicOf(message.topic),
+    key: message.key,
+    value: {
+      error: describeError(error),
+      original: {
+        topic: message.topic,
+        partition: message.partition,
+        id: message.id,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+        timestamp: message.timestamp,
+        deliveryCount: message.deliveryCount,
+      },
+      group: ctx.group,
+      consumer: ctx.consumer,
+      failedAt: Date.now(),
+    },
+    headers: { ...message.headers, 'x-dlq-source-topic': message.topic },
+  };
+}
+
+function describeError(error: unknown): DeadLetter['error'] {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { message: error.message, name: error.name, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: String(error) };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
