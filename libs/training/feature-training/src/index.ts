@@ -1,1 +1,50 @@
-export {};
+export {
+  applyLabelMaturity,
+  defaultLabelPolicy,
+  fraudSignalFromEvent,
+  DEFAULT_SOURCE_WEIGHTS,
+  FRAUD_DECLINE_REASONS,
+  DAY_MS,
+} from './lib/labels/label-maturity';
+export type {
+  FraudSignal,
+  LabelableRow,
+  LabelledRow,
+  LabelMaturityPolicy,
+  LabelMaturityReport,
+  LabelSignalSource,
+  LabelStatus,
+  LabelContractEvent,
+} from './lib/labels/label-maturity';
+export { dayNumber, isoDate } from './lib/handbook/handbook-frame';
+export type { HandbookFrame } from './lib/handbook/handbook-frame';
+export {
+  handbookSplit,
+  foldSpec,
+  SINGLE_SPLIT,
+  PREQUENTIAL_TEST_STARTS,
+  PREQUENTIAL_VALIDATION_STARTS,
+} from './lib/handbook/handbook-protocol';
+export type { HandbookSplit, HandbookSplitSpec } from './lib/handbook/handbook-protocol';
+export {
+  HandbookFeaturizer,
+  featurizeHandbookCsv,
+  frameCacheKey,
+  readFrameCache,
+  writeFrameCache,
+  HANDBOOK_FEATURE_SET,
+} from './lib/handbook/handbook-features';
+export { runHandbookBenchmark, DEFAULT_BENCHMARK_MODELS } from './lib/handbook/handbook-benchmark';
+export type {
+  BenchmarkModelSpec,
+  BenchmarkPrediction,
+  BenchmarkProgress,
+  FoldResult,
+  HandbookBenchmarkOptions,
+  HandbookBenchmarkResult,
+  HandbookMetrics,
+  HandbookProtocol,
+  ModelBenchmarkResult,
+  ModelHyperparameters,
+} from './lib/handbook/handbook-benchmark';
+export { PUBLISHED_HANDBOOK_RESULTS } from './lib/handbook/published-results';
