@@ -19,3 +19,5 @@ export type {
   DeadLetter,
 } from './lib/event-log.types';
 export { murmur2, partitionForKey } from './lib/partitioner';
+export { EventLogServer, EventLogContext, EventLogExceptionFilter } from './lib/nest/event-log.server';
+export type { EventLogServerOptions } from './lib/nest/event-log.server';

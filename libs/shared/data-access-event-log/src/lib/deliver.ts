@@ -71,6 +71,10 @@ function describeError(error: unknown): DeadLetter['error'] {
     const code = (error as { code?: unknown }).code;
     return { message: error.message, name: error.name, ...(typeof code === 'string' ? { code } : {}) };
   }
+  if (typeof error === 'object' && error !== null) {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    return { message: typeof message === 'string' ? message : JSON.stringify(error), ...(typeof code === 'string' ? { code } : {}) };
+  }
   return { message: String(error) };
 }
 

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createEventLog } from '../create-event-log';
-import type { EventLog } from '../event-log.types';
+import { dlqTopicOf, type DeadLetter, type EventLog } from '../event-log.types';
 import { describeEventLogContract, offerAndPublish, percentile } from '../testing/event-log.contract';
 import { waitFor } from '../testing/wait-for';
 import { startOwnedRedis } from '../testing/redis-server.process';
@@ -92,6 +92,89 @@ describe('Redis event log, non-blocking producer against a hung Redis (SIGSTOP)'
     } finally {
       await server.kill();
       await log.close();
+    }
+  });
+});
+
+describe('Redis event log, crash recovery specifics', () => {
+  const keyPrefix = `test-elr-${randomUUID().slice(0, 8)}`;
+  let log: EventLog;
+  beforeAll(async () => {
+    log = await createEventLog({ backend: 'redis', redisUrl: REDIS_URL, keyPrefix, defaultPartitions: 2 });
+  });
+  afterAll(async () => {
+    await log.close();
+    await deleteByPrefix(keyPrefix);
+  });
+
+  it('a consumer restarted under the same name gets its own pending messages at once, with their delivery count', async () => {
+    const t = `own-${randomUUID().slice(0, 6)}`;
+    let hung = false;
+    const a = await log.subscribe({
+      group: 'g', consumer: 'a', topics: [t], blockMs: 50, claimIdleMs: 60_000,
+      handler: () => ((hung = true), new Promise<void>(() => undefined)),
+    });
+    await log.publish(t, 'k', { n: 1 });
+    await waitFor(() => hung, 5000, 'a to hang');
+    await a.abort();
+    const got: number[] = [];
+    const again = await log.subscribe({ group: 'g', consumer: 'a', topics: [t], blockMs: 50, claimIdleMs: 60_000, handler: async (m) => void got.push(m.deliveryCount) });
+    try {
+      await waitFor(() => got.length === 1, 5000, 'the pending message, long before the 60 s claim timeout');
+      expect(got[0]).toBe(2);
+      await waitFor(async () => (await log.lag('g', [t])).every((l) => l.pending === 0 && l.lag === 0), 5000, 'acked');
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('parks a message that keeps killing its consumers in the DLQ without running the handler again', async () => {
+    const t = `killer-${randomUUID().slice(0, 6)}`;
+    const calls: number[] = [];
+    const runConsumerThatDies = async (name: string): Promise<void> => {
+      const before = calls.length;
+      const sub = await log.subscribe<{ n: number }>({
+        group: 'g', consumer: name, topics: [t], blockMs: 50, claimIdleMs: 150, maxDeliveries: 2,
+        handler: (m) => (calls.push(m.deliveryCount), new Promise<void>(() => undefined)),
+      });
+      await waitFor(() => calls.length > before, 5000, `${name} to take the killer message`);
+      await sub.abort();
+    };
+    await log.publish(t, 'k', { n: 1 });
+    await runConsumerThatDies('a');
+    await runConsumerThatDies('b');
+    expect(calls).toEqual([1, 2]);
+    const dead: { deliveryCount: number; message: string }[] = [];
+    const dlq = await log.subscribe<DeadLetter>({
+      group: 'dlq', consumer: 'r', topics: [dlqTopicOf(t)], blockMs: 50,
+      handler: async (m) => void dead.push({ deliveryCount: m.value.original.deliveryCount, message: m.value.error.message }),
+    });
+    const survivor = await log.subscribe({ group: 'g', consumer: 'c', topics: [t], blockMs: 50, claimIdleMs: 150, maxDeliveries: 2, handler: async (m) => void calls.push(m.deliveryCount) });
+    try {
+      await waitFor(() => dead.length === 1, 5000, 'the dead letter');
+      expect(dead[0]).toEqual({ deliveryCount: 3, message: 'exceeded 2 deliveries without an ack' });
+      expect(calls).toEqual([1, 2]);
+      expect(survivor.stats.deadLettered).toBe(1);
+    } finally {
+      await Promise.all([dlq.stop(), survivor.stop()]);
+    }
+  });
+
+  it('uses one stream per topic-partition with a Cluster hash tag, trimmed with MAXLEN ~', async () => {
+    const t = `layout-${randomUUID().slice(0, 6)}`;
+    const small = await createEventLog({ backend: 'redis', redisUrl: REDIS_URL, keyPrefix, region: 'eu', defaultPartitions: 2, topics: { [t]: { maxLen: 100 } } });
+    const redis = new Redis(REDIS_URL);
+    try {
+      await small.publishBatch(Array.from({ length: 3000 }, (_, i) => ({ topic: t, key: `k${i}`, value: { i } })));
+      const keys = [0, 1].map((p) => `${keyPrefix}:eu:{${t}:${p}}`);
+      const lens = await Promise.all(keys.map((k) => redis.xlen(k)));
+      for (const len of lens) {
+        expect(len).toBeGreaterThan(0);
+        expect(len).toBeLessThan(1500);
+      }
+    } finally {
+      redis.disconnect();
+      await small.close();
     }
   });
 });
