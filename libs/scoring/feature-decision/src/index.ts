@@ -13,8 +13,6 @@ export type {
   EdgeRequest,
 } from './lib/decision.ports';
 export { tokenizeAtEdge, subjectOf } from './lib/edge/edge-tokenize';
-export { createHmacTokenizer } from './lib/edge/hmac-tokenizer';
-export type { HmacTokenizerOptions } from './lib/edge/hmac-tokenizer';
 export { REQUEST_FEATURE_NAMES, requestFeatures, encodeRow } from './lib/model/request-features';
 export {
   ModelIntegrityError,

@@ -47,6 +47,8 @@ export type ModelLoader = (bytes: Uint8Array, ref: ModelRef) => ModelScorer | Pr
 /** Non-blocking: must never throw or wait on the critical path. */
 export interface DecisionPublisher {
   publish(event: DecisionMadeEvent): void;
+  /** False while the log cannot take records; decisions then report `event_log_unavailable`. */
+  available?(): boolean;
 }
 
 export type PiiKind = 'account' | 'email' | 'phone' | 'ip' | 'device' | 'address';

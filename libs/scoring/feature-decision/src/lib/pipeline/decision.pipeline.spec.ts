@@ -1,6 +1,6 @@
 import { exampleScoringRequest, parseDecision, parseRiskEvent, type DecisionMadeEvent } from '@risk/contract-events';
 import type { FeatureProvider, ModelAssignment, ModelRef, ModelSource } from '../decision.ports';
-import { createHmacTokenizer } from '../edge/hmac-tokenizer';
+import { createTokenizer } from '@risk/util-privacy';
 import { encodeLogisticBundle, loadLogisticBundle } from '../model/logistic-model';
 import { ModelManager } from '../model/model-manager';
 import { DEFAULT_POLICY } from '../policy/default-policy';
@@ -26,7 +26,7 @@ async function pipeline(features: FeatureProvider | null, withModel = true, even
     policy: parsePolicyConfig({ ...DEFAULT_POLICY, velocity }),
     models,
     features,
-    tokenizer: createHmacTokenizer({ region: 'eu', keys: { k1: 's' }, activeKeyId: 'k1' }),
+    tokenizer: createTokenizer({ region: 'eu', keys: { k1: 'secret-1-0123456789abcdef' }, activeKeyId: 'k1' }),
     publisher: { publish: (e) => void events.push(e) },
     featureSet: { name: 'checkout', version: '1' },
     budgets: { featuresMs: 15, featuresTargetMs: 10, maxConcurrency: 4, minConcurrency: 1 },

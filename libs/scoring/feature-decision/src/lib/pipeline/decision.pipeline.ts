@@ -112,6 +112,7 @@ export class DecisionPipeline {
     const { model, arm } = d.models.select(request.checkoutId);
     const health = d.models.health;
     if (!health.registryReachable && (d.registryConfigured || !model)) flag('model', 'registry_unavailable');
+    if (d.publisher?.available && !d.publisher.available()) flag('service', 'event_log_unavailable');
 
     let online: FeatureReadResult | null = null;
     let action: Action;

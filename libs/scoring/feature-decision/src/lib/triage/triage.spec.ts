@@ -1,13 +1,13 @@
 import { exampleScoringRequest } from '@risk/contract-events';
 import { tokenizeAtEdge } from '../edge/edge-tokenize';
-import { createHmacTokenizer } from '../edge/hmac-tokenizer';
+import { createTokenizer } from '@risk/util-privacy';
 import { requestFeatures } from '../model/request-features';
 import { DEFAULT_POLICY } from '../policy/default-policy';
 import { parsePolicyConfig } from '../policy/policy.schema';
 import { Triage } from './triage';
 import { VelocityCounter } from './velocity-counter';
 
-const tokenizer = createHmacTokenizer({ region: 'eu', keys: { k1: 'secret-1' }, activeKeyId: 'k1' });
+const tokenizer = createTokenizer({ region: 'eu', keys: { k1: 'secret-1-0123456789abcdef' }, activeKeyId: 'k1' });
 
 describe('Triage', () => {
   const r = exampleScoringRequest();
