@@ -1,2 +1,10 @@
 export { runMigrations, dropSchema, quoteIdent } from './lib/migrate';
 export type { MigrateOptions, MigrateResult } from './lib/migrate';
+export { createRegistryPrisma, Prisma } from './lib/prisma.client';
+export type { RegistryPrisma, RegistryTx, RegistryPrismaOptions } from './lib/prisma.client';
+export { LocalArtifactStore, S3ArtifactStore, signV4 } from './lib/artifact.store';
+export type { ArtifactStore, S3ArtifactStoreOptions, SignV4Input } from './lib/artifact.store';
+export { hashToken, generateToken, sha256Hex, safeEqualHex } from './lib/token-hash';
+export { signWebhook, verifyWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER, EVENT_ID_HEADER } from './lib/webhook-signature';
+export { OutboxRelay } from './lib/outbox.relay';
+export type { ChangeEventPublisher, OutboxRelayOptions } from './lib/outbox.relay';

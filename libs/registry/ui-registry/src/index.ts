@@ -1,1 +1,2 @@
-export {};
+export { getUiAsset, UI_ASSET_NAMES } from './lib/ui-assets';
+export type { UiAsset } from './lib/ui-assets';
