@@ -32,8 +32,11 @@ export const redisEventLogConfigSchema = z.object({
   redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
   keyPrefix: z.string().min(1).default('el'),
   defaultMaxLen: z.number().int().min(1).default(1_000_000),
-  /** Fail-fast command timeout of the non-blocking producer connection (above the RTT, below the caller's budget). */
-  fastCommandTimeoutMs: z.number().int().min(1).default(50),
+  /**
+   * Command timeout of the non-blocking producer connection. Callers never wait on it (they only enqueue), so it
+   * just bounds how long a hung Redis stalls the flush loop; too low and a busy-but-healthy Redis causes drops.
+   */
+  fastCommandTimeoutMs: z.number().int().min(1).default(250),
 });
 
 export const kafkaEventLogConfigSchema = z.object({

@@ -160,6 +160,41 @@ describe('Redis event log, crash recovery specifics', () => {
     }
   });
 
+  it('static assignment splits partitions between consumers by index, so per-key order holds across the group', async () => {
+    const t = `assign-${randomUUID().slice(0, 6)}`;
+    const wide = await createEventLog({ backend: 'redis', redisUrl: REDIS_URL, keyPrefix, defaultPartitions: 4 });
+    const got = [new Map<string, number[]>(), new Map<string, number[]>()];
+    const partitionsSeen = [new Set<number>(), new Set<number>()];
+    const subs = await Promise.all(
+      [0, 1].map((index) =>
+        wide.subscribe<{ seq: number }>({
+          group: 'g', consumer: `c${index}`, topics: [t], blockMs: 50, batchSize: 7, assignment: { index, count: 2 },
+          handler: async (m) => {
+            partitionsSeen[index].add(m.partition);
+            got[index].set(m.key, [...(got[index].get(m.key) ?? []), m.value.seq]);
+          },
+        }),
+      ),
+    );
+    try {
+      const records = Array.from({ length: 400 }, (_, i) => ({ topic: t, key: `key-${i % 16}`, value: { seq: i } }));
+      await wide.publishBatch(records);
+      const count = (): number => got.reduce((n, m) => n + [...m.values()].reduce((a, v) => a + v.length, 0), 0);
+      await waitFor(() => count() === 400, 10_000, 'all 400 records');
+      expect([...partitionsSeen[0]].sort()).toEqual([0, 2]);
+      expect([...partitionsSeen[1]].sort()).toEqual([1, 3]);
+      for (let k = 0; k < 16; k++) {
+        const key = `key-${k}`;
+        const owner = got[0].has(key) ? got[0] : got[1];
+        expect(got[0].has(key) && got[1].has(key)).toBe(false);
+        expect(owner.get(key)).toEqual(records.filter((r) => r.key === key).map((r) => r.value.seq));
+      }
+    } finally {
+      await Promise.all(subs.map((s) => s.stop()));
+      await wide.close();
+    }
+  });
+
   it('uses one stream per topic-partition with a Cluster hash tag, trimmed with MAXLEN ~', async () => {
     const t = `layout-${randomUUID().slice(0, 6)}`;
     const small = await createEventLog({ backend: 'redis', redisUrl: REDIS_URL, keyPrefix, region: 'eu', defaultPartitions: 2, topics: { [t]: { maxLen: 100 } } });
