@@ -11,6 +11,7 @@ export {
   ModelBundleInvalidError,
   DatasetInvalidError,
   TrainingAbortedError,
+  ModelFeatureMismatchError,
 } from './lib/data/ml.errors';
 
 export { fitStandardScaler, compilePreprocessing, transformDataset } from './lib/preprocessing/standard-scaler';
@@ -35,7 +36,7 @@ export type { Scorer } from './lib/serving/scorer';
 
 export { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from './lib/bundle/model-bundle.types';
 export type { ModelBundle, ModelComponent, ModelType } from './lib/bundle/model-bundle.types';
-export { serializeBundle, parseBundle, bundleSha256 } from './lib/bundle/model-bundle';
+export { serializeBundle, parseBundle, bundleSha256, assertBundleFeatures } from './lib/bundle/model-bundle';
 
 export { aucRoc, averagePrecision, thresholdCurve, rocCurve, prCurve, recallAtFpr, downsample } from './lib/metrics/ranking.metrics';
 export type { CurvePoint } from './lib/metrics/ranking.metrics';

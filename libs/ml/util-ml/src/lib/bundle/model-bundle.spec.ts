@@ -1,9 +1,9 @@
 import { DomainError } from '@risk/util-errors';
 import { makeSyntheticFraudData } from '../data/synthetic-data';
-import { ModelBundleInvalidError, ModelChecksumMismatchError } from '../data/ml.errors';
+import { ModelBundleInvalidError, ModelChecksumMismatchError, ModelFeatureMismatchError } from '../data/ml.errors';
 import { trainModel } from '../models/train-model';
 import { loadScorer } from '../serving/scorer';
-import { bundleSha256, parseBundle, serializeBundle } from './model-bundle';
+import { assertBundleFeatures, bundleSha256, parseBundle, serializeBundle } from './model-bundle';
 import type { ModelBundle } from './model-bundle.types';
 
 const names = ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'];
@@ -87,5 +87,11 @@ describe('model bundle', () => {
     left[internal] = internal;
     t.left.base64 = Buffer.from(left.buffer).toString('base64');
     expect(() => parseBundle(Buffer.from(JSON.stringify(doc)))).toThrow(ModelBundleInvalidError);
+  });
+
+  it('checks the served feature set and order', () => {
+    expect(() => assertBundleFeatures(bundle, { name: 'synthetic', version: 1 }, names)).not.toThrow();
+    expect(() => assertBundleFeatures(bundle, { name: 'synthetic', version: 2 })).toThrow(ModelFeatureMismatchError);
+    expect(() => assertBundleFeatures(bundle, { name: 'synthetic', version: 1 }, [...names].reverse())).toThrow(ModelFeatureMismatchError);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ModelBundleInvalidError, ModelChecksumMismatchError } from '../data/ml.errors';
+import { ModelBundleInvalidError, ModelChecksumMismatchError, ModelFeatureMismatchError } from '../data/ml.errors';
 import type { GbdtModel } from '../models/gbdt.types';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type ModelBundle, type ModelComponent } from './model-bundle.types';
 
@@ -215,5 +215,17 @@ function validateStructure(b: ModelBundle): void {
         if (t.feature[i] >= 0 && !(t.left[i] > i && t.left[i] < n && t.right[i] > i && t.right[i] < n)) fail('tree child index out of range');
       }
     }
+  }
+}
+
+/** Guards a scorer against loading a model built for another feature set version or feature order. */
+export function assertBundleFeatures(bundle: ModelBundle, featureSet: { name: string; version: number }, featureNames?: readonly string[]): void {
+  if (bundle.featureSet.name !== featureSet.name || bundle.featureSet.version !== featureSet.version) {
+    throw new ModelFeatureMismatchError(
+      `Model expects feature set ${bundle.featureSet.name}@${bundle.featureSet.version}, serving ${featureSet.name}@${featureSet.version}`,
+    );
+  }
+  if (featureNames && (featureNames.length !== bundle.featureNames.length || featureNames.some((n, i) => n !== bundle.featureNames[i]))) {
+    throw new ModelFeatureMismatchError('Model feature order differs from the served feature vector');
   }
 }

@@ -33,3 +33,10 @@ export class TrainingAbortedError extends DomainError {
     super(ML_ERROR_CODES.trainingAborted, 'Training was cancelled', 'conflict');
   }
 }
+
+/** The bundle was trained on another feature set (or another feature order) than the caller serves. */
+export class ModelFeatureMismatchError extends DomainError {
+  constructor(message: string) {
+    super(ML_ERROR_CODES.featureMismatch, message, 'precondition');
+  }
+}
