@@ -48,3 +48,24 @@ export type {
   ModelHyperparameters,
 } from './lib/handbook/handbook-benchmark';
 export { PUBLISHED_HANDBOOK_RESULTS } from './lib/handbook/published-results';
+export { HandbookCsvDataSource, HandbookRowsDataSource, HANDBOOK_LABEL_ARRIVAL_MS } from './lib/data/handbook.data-source';
+export type { TrainingData, TrainingDataSource, LoadOptions } from './lib/data/training-data.types';
+export { runTrainingJob, evaluateScorer } from './lib/job/run-training-job';
+export type {
+  TrainingJobCommand,
+  TrainingJobDeps,
+  TrainingJobProgress,
+  TrainingJobResult,
+  EvaluationMetrics,
+  ModelRegistration,
+  ModelRegistryPort,
+  RegisteredModel,
+} from './lib/job/training-job.types';
+export {
+  trainingJobRequestSchema,
+  dataSourceSpecSchema,
+  parseTrainingJobRequest,
+  toTrainingJobCommand,
+  createDataSource,
+} from './lib/job/training-job.schema';
+export type { TrainingJobRequest, DataSourceSpec } from './lib/job/training-job.schema';

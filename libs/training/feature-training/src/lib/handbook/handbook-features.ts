@@ -24,6 +24,7 @@ export class HandbookFeaturizer {
   private ids = new Float64Array(1 << 12);
   private customers = new Int32Array(1 << 12);
   private days = new Int32Array(1 << 12);
+  private times = new Float64Array(1 << 12);
   private fraud = new Uint8Array(1 << 12);
   private n = 0;
   /** Replay emits rows in input order, so the k-th emitted row is the k-th pushed row. */
@@ -47,6 +48,7 @@ export class HandbookFeaturizer {
     this.ids[i] = Number(row.transactionId);
     this.customers[i] = Number(row.customerId);
     this.days[i] = Math.floor(row.time / 86_400_000);
+    this.times[i] = row.time;
     this.fraud[i] = row.fraud ? 1 : 0;
     this.replay.push(row);
   }
@@ -59,6 +61,7 @@ export class HandbookFeaturizer {
       customerId: this.customers.slice(0, this.n),
       day: this.days.slice(0, this.n),
       fraud: this.fraud.slice(0, this.n),
+      timeMs: this.times.slice(0, this.n),
       featureNames: [...handbookFeatureSet.featureNames],
       X: this.X.slice(0, this.n * this.width),
     };
@@ -75,6 +78,7 @@ export class HandbookFeaturizer {
       this.customers = grow(this.customers, (k) => new Int32Array(k));
       this.days = grow(this.days, (k) => new Int32Array(k));
       this.fraud = grow(this.fraud, (k) => new Uint8Array(k));
+      this.times = grow(this.times, (k) => new Float64Array(k));
     }
     if (rows * this.width > this.X.length) {
       const b = new Float32Array(Math.max(this.X.length * 2, rows * this.width));

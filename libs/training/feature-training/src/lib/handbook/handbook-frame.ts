@@ -8,6 +8,8 @@ export interface HandbookFrame {
   customerId: Int32Array;
   day: Int32Array;
   fraud: Uint8Array;
+  /** epoch ms of each row, when known (not kept in the feature cache). */
+  timeMs?: Float64Array;
   featureNames: readonly string[];
   /** Row-major n x featureNames.length. */
   X: Float32Array;
