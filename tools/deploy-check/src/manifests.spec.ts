@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Script } from 'node:vm';
+import { Script, createContext, runInContext } from 'node:vm';
+import { ACTIONS, DEGRADED_REASONS, REGIONS as CONTRACT_REGIONS, TOKEN_PATTERN, TOPICS, deadLetterTopic, findPanPaths, scoringRequestSchema } from '@risk/contract-events';
 import { isContractMetric, metricNamesInPromql, parseMetricContract } from './lib/promql-names';
 import {
   type KustomizeTree,
@@ -104,6 +105,17 @@ describe('every YAML file under deploy/', () => {
   });
 });
 
+/** Fields of the objects we write, as in the Kubernetes API (a kubeconform --strict for the typo-prone parts). */
+const KNOWN_FIELDS: Record<string, string[]> = {
+  podSpec: ['serviceAccountName', 'automountServiceAccountToken', 'terminationGracePeriodSeconds', 'securityContext', 'topologySpreadConstraints', 'containers', 'initContainers', 'volumes', 'affinity', 'tolerations', 'nodeSelector', 'priorityClassName', 'dnsPolicy', 'enableServiceLinks'],
+  container: ['name', 'image', 'imagePullPolicy', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'startupProbe', 'readinessProbe', 'livenessProbe', 'lifecycle', 'securityContext', 'volumeMounts'],
+  probe: ['httpGet', 'tcpSocket', 'exec', 'grpc', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'],
+  topologySpread: ['maxSkew', 'topologyKey', 'whenUnsatisfiable', 'labelSelector', 'matchLabelKeys', 'minDomains', 'nodeAffinityPolicy', 'nodeTaintsPolicy'],
+  hpaSpec: ['scaleTargetRef', 'minReplicas', 'maxReplicas', 'metrics', 'behavior'],
+  pdbSpec: ['minAvailable', 'maxUnavailable', 'selector', 'unhealthyPodEvictionPolicy'],
+};
+const unknownFields = (obj: unknown, kind: string): string[] => (isObj(obj) ? Object.keys(obj).filter((k) => !KNOWN_FIELDS[kind].includes(k)) : []);
+
 describe('deploy/README.md env contract', () => {
   it('documents every variable the manifests set', () => {
     const documented = new Set<string>();
@@ -205,6 +217,22 @@ describe('base: one complete set per app', () => {
     });
   });
 
+  it('uses only known field names where typos hide (pod spec, containers, probes, spread, HPA, PDB)', () => {
+    const found: string[] = [];
+    for (const d of ofKind(base.resources, 'Deployment')) {
+      const spec = at(d.doc, 'spec.template.spec');
+      found.push(...unknownFields(spec, 'podSpec').map((k) => `${name(d)}: pod.${k}`));
+      for (const t of asObjArray(at(spec, 'topologySpreadConstraints'))) found.push(...unknownFields(t, 'topologySpread').map((k) => `${name(d)}: spread.${k}`));
+      for (const c of containers(d)) {
+        found.push(...unknownFields(c, 'container').map((k) => `${name(d)}: container.${k}`));
+        for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) found.push(...unknownFields(c[probe], 'probe').map((k) => `${name(d)}: ${probe}.${k}`));
+      }
+    }
+    for (const h of ofKind(base.resources, 'HorizontalPodAutoscaler')) found.push(...unknownFields(h.doc['spec'], 'hpaSpec').map((k) => `${name(h)}: hpa.${k}`));
+    for (const p of ofKind(base.resources, 'PodDisruptionBudget')) found.push(...unknownFields(p.doc['spec'], 'pdbSpec').map((k) => `${name(p)}: pdb.${k}`));
+    expect(found).toEqual([]);
+  });
+
   it('gates scorer readiness on model load, not on liveness', () => {
     const scorer = containers(findDoc(base.resources, 'Deployment', 'scorer') as Manifest)[0];
     expect(at(scorer, 'readinessProbe.httpGet.path')).toBe('/health/ready');
@@ -231,6 +259,10 @@ describe.each(REGIONS)('overlay %s', (region) => {
   const others = REGIONS.filter((r) => r !== region).flatMap((r) => REGION_TOKENS[r]);
   const env = readEnvFile(join(dir, 'region.env'));
   const dataNs = `checkout-risk-data-${region}`;
+
+  it('ships the alert rules, so the region`s own Prometheus evaluates them', () => {
+    expect(ofKind(tree.resources, 'PrometheusRule').map(name)).toEqual(['checkout-risk']);
+  });
 
   it('deploys into its own namespace and labels every pod with its region', () => {
     expect(tree.kustomization['namespace']).toBe(`checkout-risk-${region}`);
@@ -321,6 +353,47 @@ describe.each(REGIONS)('overlay %s', (region) => {
       expect(Number(at(p.doc, 'spec.minReplicas'))).toBeGreaterThan(floors.get(name(p)) ?? Infinity);
       expect(Number(at(p.doc, 'spec.minReplicas'))).toBeLessThanOrEqual(Number(at(p.doc, 'spec.maxReplicas')));
     }
+  });
+});
+
+describe('regions and Kafka topics follow @risk/contract-events', () => {
+  const topics = ofKind(resolveKustomization(join(K8S, 'stores'), ROOT).resources, 'KafkaTopic');
+  const partitions = (t: string): number => Number(at(topics.find((k) => at(k.doc, 'spec.topicName') === t)?.doc, 'spec.partitions'));
+
+  it('has an overlay for exactly the contract`s regions', () => {
+    expect([...CONTRACT_REGIONS].sort()).toEqual([...REGIONS].sort());
+    expect(readdirSync(join(K8S, 'overlays')).sort()).toEqual([...REGIONS].sort());
+  });
+
+  it('creates every contract topic, and no other topic than their dead-letter topics', () => {
+    const names = topics.map((t) => String(at(t.doc, 'spec.topicName')));
+    for (const t of Object.values(TOPICS)) expect(names).toContain(t);
+    const allowed = new Set(Object.values(TOPICS).flatMap((t) => [t, deadLetterTopic(t)]));
+    expect(names.filter((n) => !allowed.has(n))).toEqual([]);
+    for (const t of topics) {
+      expect(Number(at(t.doc, 'spec.replicas'))).toBeGreaterThanOrEqual(3);
+      expect(Number((at(t.doc, 'spec.config') as Obj)['min.insync.replicas'])).toBe(2);
+    }
+  });
+
+  it('never runs more feature-service consumers than checkout-events partitions', () => {
+    const limit = partitions(TOPICS.checkoutEvents);
+    expect(limit).toBeGreaterThan(0);
+    const hpas = [
+      ...base.resources,
+      ...REGIONS.flatMap((r) => [...patchDocs(overlays[r]), ...patchDocs(resolveKustomization(join(K8S, 'overlays', r, 'peak'), ROOT))]),
+    ].filter((m) => m.doc['kind'] === 'HorizontalPodAutoscaler' && name(m) === 'feature-service');
+    expect(hpas.length).toBe(1 + REGIONS.length * 2);
+    for (const h of hpas) expect({ file: h.file, max: Number(at(h.doc, 'spec.maxReplicas')) <= limit }).toEqual({ file: h.file, max: true });
+  });
+
+  it('lists the contract`s actions and degraded reasons as the label values in deploy/metrics.md', () => {
+    const md = readFileSync(join(DEPLOY, 'metrics.md'), 'utf8');
+    // Label cells hold `a` \| `b` alternatives: split on unescaped pipes only.
+    const row = (metric: string): string[] => (md.split('\n').find((l) => l.startsWith(`| \`${metric}\``)) ?? '').split(/(?<!\\)\|/);
+    const values = (cell: string): string[] => [...cell.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
+    expect(values(row('scorer_decisions_total')[3].split(';')[0]).filter((v) => v !== 'action')).toEqual([...ACTIONS]);
+    expect(values(row('scorer_degraded_total')[3].split(';')[1]).filter((v) => v !== 'reason')).toEqual([...DEGRADED_REASONS]);
   });
 });
 
@@ -480,6 +553,28 @@ describe('k6 scripts', () => {
 
   it.each(allFiles)('$f carries no card-number-like digit run', ({ src }) => {
     expect(src).not.toMatch(/\d{13,19}/);
+  });
+
+  it('generates valid scoring requests with tokens, never a PAN, for every region', () => {
+    const lib = readFileSync(join(DEPLOY, 'k6', 'lib', 'decision-request.js'), 'utf8').replace(/^export\s+/gm, '');
+    const sandbox: Obj = { Math, Date, Number, String, Object, Array, Boolean };
+    runInContext(`${lib}\nthis.decisionRequest = decisionRequest; this.isDegraded = isDegraded;`, createContext(sandbox));
+    const generate = sandbox['decisionRequest'] as (region: string, pools: { accounts: number; merchants: number }) => unknown;
+    const isDegraded = sandbox['isDegraded'] as (d: unknown) => boolean;
+    const ids = new Set<string>();
+    for (const region of REGIONS) {
+      for (let i = 0; i < 300; i++) {
+        const req = JSON.parse(JSON.stringify(generate(region, { accounts: 5_000_000, merchants: 350_000 }))) as Obj;
+        const parsed = scoringRequestSchema.safeParse(req);
+        expect({ region, issues: parsed.success ? [] : parsed.error.issues }).toEqual({ region, issues: [] });
+        expect(req['region']).toBe(region);
+        expect(findPanPaths(req)).toEqual([]);
+        expect(String(at(req, 'payment.card.token'))).toMatch(TOKEN_PATTERN);
+        ids.add(String(req['checkoutId']));
+      }
+    }
+    expect(ids.size).toBe(REGIONS.length * 300);
+    expect([isDegraded({ degraded: [] }), isDegraded({ degraded: [{ stage: 'features', reason: 'features_timeout' }] }), isDegraded(null)]).toEqual([false, true, false]);
   });
 
   it('peak.js is an open-model baseline -> 10x within 60 s -> hold -> baseline profile', () => {
