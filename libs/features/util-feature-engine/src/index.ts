@@ -27,6 +27,8 @@ export { EntityState, createEntityState, applyEvent, routeEvent, requestEntityKe
 export type { ApplyOutcome, EntityRoute } from './lib/entity-state';
 export { encodeEntityState, decodeEntityState, ENTITY_STATE_FORMAT } from './lib/state-codec';
 export { readVector, readInto } from './lib/read-vector';
-export type { StateLookup, FeatureRead, ReadOptions } from './lib/read-vector';
+export type { StateLookup, TokenStateLookup, FeatureRead, ReadOptions } from './lib/read-vector';
 export { BatchReplayer, computeBatch } from './lib/batch-replay';
 export type { BatchResult, RowSink } from './lib/batch-replay';
+export { runStreaming } from './lib/streaming-runner';
+export type { StreamingRunOptions } from './lib/streaming-runner';

@@ -1,8 +1,9 @@
 import type { EngineEvent, FeatureRequest } from './feature-dsl';
-import { UnsortedInputError } from './feature-engine.errors';
-import type { FeatureSet } from './feature-set';
-import { applyEvent, createEntityState, EntityState, routeEvent } from './entity-state';
-import type { FeatureRead } from './read-vector';
+import { EntityKeyNotTokenError, UnsortedInputError } from './feature-engine.errors';
+import type { EntityPlan, FeatureSet } from './feature-set';
+import { entityStateKey, entityToken } from './feature-set';
+import { applyEvent, EntityState, looksLikeRawPii } from './entity-state';
+import type { FeatureRead, TokenStateLookup } from './read-vector';
 import { readInto } from './read-vector';
 
 export type RowSink = (requestIndex: number, row: FeatureRead, offset: number) => void;
@@ -12,8 +13,9 @@ export type RowSink = (requestIndex: number, row: FeatureRead, offset: number) =
  * states the online path uses, and each request is read once every event with time <= its time has been applied.
  * Push events and requests in non-decreasing time order (labels at their arrival time).
  */
-export class BatchReplayer {
-  readonly states = new Map<string, EntityState>();
+export class BatchReplayer implements TokenStateLookup {
+  /** per entity plan: token -> state */
+  private readonly byPlan: Map<string, EntityState>[];
   private lastEventTime = -Infinity;
   private lastRequestTime = -Infinity;
   private queue: { request: FeatureRequest; index: number }[] = [];
@@ -27,6 +29,7 @@ export class BatchReplayer {
     private readonly set: FeatureSet,
     private readonly sink: RowSink,
   ) {
+    this.byPlan = set.entities.map(() => new Map<string, EntityState>());
     const n = set.featureNames.length;
     this.row = { values: new Float64Array(n), ages: new Float64Array(n), missing: new Uint8Array(n) };
   }
@@ -37,15 +40,33 @@ export class BatchReplayer {
     }
     this.flushBefore(event.time);
     this.lastEventTime = event.time;
-    for (const route of routeEvent(this.set, event)) {
-      let state = this.states.get(route.key);
+    const plans = this.set.routes.get(event.type);
+    if (!plans) return;
+    for (let p = 0; p < plans.length; p++) {
+      const plan = plans[p];
+      const token = entityToken(plan, event);
+      if (token === undefined) continue;
+      const states = this.byPlan[plan.index];
+      let state = states.get(token);
       if (!state) {
-        state = createEntityState(this.set, route.plan.name);
-        this.states.set(route.key, state);
+        if (looksLikeRawPii(token)) throw new EntityKeyNotTokenError(plan.name);
+        state = new EntityState(plan);
+        states.set(token, state);
       }
       const outcome = applyEvent(state, event);
       if (outcome === 'applied') this.applied++;
       else if (outcome === 'duplicate') this.duplicates++;
+    }
+  }
+
+  getState(plan: EntityPlan, token: string): EntityState | undefined {
+    return this.byPlan[plan.index].get(token);
+  }
+
+  /** States by storage key (to warm an online store from a backfill). */
+  *entries(): IterableIterator<[string, EntityState]> {
+    for (const plan of this.set.entities) {
+      for (const [token, state] of this.byPlan[plan.index]) yield [entityStateKey(this.set, plan.name, token), state];
     }
   }
 
@@ -66,7 +87,7 @@ export class BatchReplayer {
     const q = this.queue;
     while (this.head < q.length && q[this.head].request.time < time) {
       const { request, index } = q[this.head++];
-      readInto(this.set, this.states, request, this.row, 0);
+      readInto(this.set, this, request, this.row, 0);
       this.rows++;
       this.sink(index, this.row, 0);
     }

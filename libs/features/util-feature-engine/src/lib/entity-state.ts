@@ -63,6 +63,22 @@ function bucketIndex(cv: CompiledView, vs: ViewState, s: number): number {
   while (i >= 0 && st[i] > s) i--;
   if (i >= 0 && st[i] === s) return i;
   const at = i + 1;
+  if (at === st.length) {
+    st.push(s);
+    vs.count.push(0);
+    vs.sum.push(0);
+    if (cv.needSumSq) vs.sumSq.push(0);
+    if (cv.needMinMax) {
+      vs.min.push(Infinity);
+      vs.max.push(-Infinity);
+    }
+    if (cv.needLabels) {
+      vs.labelCount.push(0);
+      vs.labelSum.push(0);
+    }
+    if (cv.needDistinct) vs.distinct.push([]);
+    return at;
+  }
   st.splice(at, 0, s);
   vs.count.splice(at, 0, 0);
   vs.sum.splice(at, 0, 0);

@@ -1,17 +1,20 @@
 import type { FeatureRequest } from './feature-dsl';
-import type { CompiledView, FeatureSet } from './feature-set';
+import type { CompiledView, EntityPlan, FeatureSet } from './feature-set';
 import { entityStateKey, entityToken } from './feature-set';
 import { EntityState, hasSeen, PENDING_EVENT, ViewState } from './entity-state';
 import { distinctHash, kmvEstimate, kmvInsert } from './hash';
 
-/** Where decoded entity states come from (a Map keyed by `entityStateKey` works). */
-export interface StateLookup {
-  get(key: string): EntityState | undefined;
+/** Where decoded entity states come from: a Map keyed by `entityStateKey`, or a lookup by plan and token. */
+export type StateLookup = { get(key: string): EntityState | undefined } | TokenStateLookup;
+
+/** Keyless lookup (saves building key strings on hot loops such as batch replay). */
+export interface TokenStateLookup {
+  getState(plan: EntityPlan, token: string): EntityState | undefined;
 }
 
 export interface FeatureRead {
   readonly values: Float64Array;
-  /** ms since the feature's entity last had an event at or before t; -1 when never; 0 for request features */
+  /** ms since the newest event of the feature's view strictly before t (bucket start); -1 when none; 0 for request features */
   readonly ages: Float64Array;
   /** 1 when the default was served (no data, undefined aggregate, stale, or entity unavailable) */
   readonly missing: Uint8Array;
@@ -102,6 +105,7 @@ function accumulate(cv: CompiledView, vs: ViewState | undefined, state: EntitySt
   const windows = cv.windows;
   if (vs) {
     const st = vs.start;
+    // rolled buckets end at or before the horizon <= t: all their events are strictly earlier than t
     for (let i = st.length - 1; i >= 0; i--) {
       const s = st[i];
       if (s > t) continue;
@@ -136,7 +140,7 @@ function accumulate(cv: CompiledView, vs: ViewState | undefined, state: EntitySt
       if (vs.pKind[i] === PENDING_EVENT) {
         if (time > t) continue;
         const s = Math.floor(time / res) * res;
-        if (s > acc.lastSeen) acc.lastSeen = s;
+        if (time < t && s > acc.lastSeen) acc.lastSeen = s;
         if (time === t && !def.includeCurrent) continue;
         if (s > upper) continue;
         const k = windowOf(windows, upper - s);
@@ -155,9 +159,8 @@ function accumulate(cv: CompiledView, vs: ViewState | undefined, state: EntitySt
   }
   // The request itself, when the stream has not applied it yet (scoring before ingestion).
   if (cv.eventTypes.has(request.type) && request.time === t && !(state && hasSeen(state, request.eventId, t))) {
-    const s = Math.floor(t / res) * res;
-    if (s > acc.lastSeen) acc.lastSeen = s;
     if (d === 0 && def.includeCurrent) {
+      const s = Math.floor(t / res) * res;
       const v = def.value ? def.value(request) : 1;
       let h = -1;
       if (cv.needDistinct && def.distinct) {
@@ -258,7 +261,7 @@ export function readInto(set: FeatureSet, states: StateLookup, request: FeatureR
       for (const a of accs) a.valid = false;
       continue;
     }
-    const state = states.get(entityStateKey(set, plan.name, token));
+    const state = 'getState' in states ? states.getState(plan, token) : states.get(entityStateKey(set, plan.name, token));
     for (let v = 0; v < plan.views.length; v++) accumulate(plan.views[v], state?.views[v], state, accs[v], request, t);
   }
   const slots = set.slots;
