@@ -68,9 +68,10 @@ export async function createRegistryApp(cfg: RegistryConfig, logger: Logger, pub
     logger.info(r, 'demo seed');
   }
   const app = await createHttpApp(buildModule(service, prisma), { title: 'checkout-risk model registry', logger, bodyLimitBytes: 1024 * 1024 });
-  app
-    .getHttpAdapter()
-    .getInstance()
+  const fastify = app.getHttpAdapter().getInstance();
+  // Nest routes are slash-sensitive on Fastify; send /ui/ to the UI too.
+  fastify.get('/ui/', (_req, reply) => reply.redirect('/ui', 302));
+  fastify
     .addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: cfg.ARTIFACT_MAX_BYTES }, (_req, body, done) => done(null, body));
   const relay = cfg.OUTBOX_ENABLED
     ? new OutboxRelay(prisma, logger, { topic: TOPICS.registryChanges, pollMs: cfg.OUTBOX_POLL_MS, webhookTimeoutMs: cfg.WEBHOOK_TIMEOUT_MS, maxAttempts: cfg.WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: cfg.WEBHOOK_BACKOFF_BASE_MS }, publisher)

@@ -10,7 +10,7 @@ import type { FastifyReply } from 'fastify';
 export class UiController {
   @Get()
   root(@Res() reply: FastifyReply) {
-    return reply.redirect('/ui/', 302);
+    return reply.redirect('/ui', 302);
   }
 
   @Get('ui')
