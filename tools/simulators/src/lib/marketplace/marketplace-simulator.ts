@@ -157,6 +157,7 @@ export class MarketplaceSimulator {
   private checkoutSeq = 0;
   private entitySeq = 0;
   private baseRatePerMinute = 0;
+  private streamed = false;
 
   constructor(overrides: Partial<MarketplaceSimulationOptions> = {}) {
     this.options = { ...MARKETPLACE_DEFAULTS, ...overrides };
@@ -234,6 +235,8 @@ export class MarketplaceSimulator {
 
   /** Checkouts and events merged in time order. Single use: a simulator instance streams once. */
   *items(): IterableIterator<MarketplaceItem> {
+    if (this.streamed) throw new Error('MarketplaceSimulator.items() streams once; create a new simulator (same seed => same stream)');
+    this.streamed = true;
     const totalMinutes = this.options.days * 1440;
     const horizon = this.endMs + (this.options.chargebackMaxDays + 1) * DAY;
     this.heap.push(this.startMs, { kind: 'tick', minute: 0 });
