@@ -1,22 +1,22 @@
 /* Registry UI: vanilla JS over the JSON API. State lives in memory; the token in sessionStorage (this tab only). */
 (function () {
   'use strict';
-  var C = window.RegistryCharts;
-  var esc = C.esc;
-  var $ = function (id) { return document.getElementById(id); };
-  var state = { token: sessionStorage.getItem('registry.token') || '', me: null, models: [], model: null, compare: [], audit: [], freezes: [] };
+  const C = window.RegistryCharts;
+  const esc = C.esc;
+  const $ = function (id) { return document.getElementById(id); };
+  let state = { token: sessionStorage.getItem('registry.token') || '', me: null, models: [], model: null, compare: [], audit: [], freezes: [] };
 
   function can(p) { return !!state.me && state.me.permissions.indexOf(p) >= 0; }
 
   function api(method, path, body) {
-    var headers = { authorization: 'Bearer ' + state.token };
+    const headers = { authorization: 'Bearer ' + state.token };
     if (body !== undefined) headers['content-type'] = 'application/json';
     return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) }).then(function (res) {
       return res.text().then(function (t) {
-        var data = null;
-        try { data = t ? JSON.parse(t) : null; } catch (e) { data = null; }
+        let data = null;
+        try { data = t ? JSON.parse(t) : null; } catch { data = null; }
         if (!res.ok) {
-          var err = new Error((data && data.error && data.error.message) || ('HTTP ' + res.status));
+          const err = new Error((data && data.error && data.error.message) || ('HTTP ' + res.status));
           err.code = data && data.error && data.error.code;
           err.status = res.status;
           err.issues = data && data.error && data.error.issues;
@@ -28,13 +28,13 @@
   }
 
   function errText(e) {
-    var s = e.message + (e.code ? ' [' + e.code + ']' : '');
+    let s = e.message + (e.code ? ' [' + e.code + ']' : '');
     if (e.issues && e.issues.length) s += ': ' + e.issues.map(function (i) { return i.path + ' ' + i.message; }).join('; ');
     return s;
   }
 
   function banner(msg, bad) {
-    var b = $('banner');
+    const b = $('banner');
     b.textContent = msg;
     b.className = 'banner' + (bad ? ' bad' : '');
     b.hidden = false;
@@ -44,7 +44,7 @@
 
   function when(d) {
     if (!d) return '';
-    var dt = new Date(d);
+    const dt = new Date(d);
     return dt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   }
 
@@ -88,7 +88,7 @@
     return api('GET', '/api/v1/models').then(function (models) {
       state.models = models;
       renderModelList();
-      var name = (state.model && state.model.name) || (models[0] && models[0].name);
+      const name = (state.model && state.model.name) || (models[0] && models[0].name);
       if (name) return selectModel(name);
       $('model-view').hidden = true;
     });
@@ -100,11 +100,11 @@
       api('GET', '/api/v1/audit?limit=50&model=' + encodeURIComponent(name)),
       api('GET', '/api/v1/freeze-windows'),
     ]).then(function (r) {
-      var prevName = state.model && state.model.name;
+      const prevName = state.model && state.model.name;
       state.model = r[0];
       state.audit = r[1].entries;
       state.freezes = r[2];
-      var ids = state.model.versions.map(function (v) { return v.id; });
+      const ids = state.model.versions.map(function (v) { return v.id; });
       state.compare = prevName === name ? state.compare.filter(function (id) { return ids.indexOf(id) >= 0; }) : [];
       if (state.compare.length < 2) state.compare = ids.slice(0, 2).reverse();
       renderModelList();
@@ -117,27 +117,27 @@
   // ───────── render ─────────
   function renderModelList() {
     $('model-list').innerHTML = state.models.map(function (m) {
-      var active = state.model && state.model.name === m.name ? ' class="active"' : '';
+      const active = state.model && state.model.name === m.name ? ' class="active"' : '';
       return '<li><button type="button" data-model="' + esc(m.name) + '"' + active + '>' + esc(m.name) + '<span class="count">' + m.versionCount + '</span></button></li>';
     }).join('') || '<li class="empty">No models yet</li>';
   }
 
   $('model-list').addEventListener('click', function (ev) {
-    var b = ev.target.closest('button[data-model]');
+    const b = ev.target.closest('button[data-model]');
     if (b) selectModel(b.getAttribute('data-model')).catch(function (e) { banner(errText(e), true); });
   });
 
   function versionById(id) { return state.model.versions.filter(function (v) { return v.id === id; })[0]; }
 
   function activeFreeze(region) {
-    var now = Date.now();
+    const now = Date.now();
     return state.freezes.filter(function (f) {
       return Date.parse(f.startsAt) <= now && Date.parse(f.endsAt) > now && (!f.regions.length || f.regions.indexOf(region) >= 0);
     })[0];
   }
 
   function renderModel() {
-    var m = state.model;
+    const m = state.model;
     $('model-view').hidden = false;
     $('model-name').textContent = m.name;
     $('model-desc').textContent = m.description || '';
@@ -154,13 +154,13 @@
   }
 
   function renderRegions() {
-    var m = state.model;
-    var frozenAny = false;
+    const m = state.model;
+    let frozenAny = false;
     $('regions').innerHTML = m.regions.map(function (r) {
-      var d = m.deployments[r] || {};
-      var f = activeFreeze(r);
+      const d = m.deployments[r] || {};
+      const f = activeFreeze(r);
       if (f) frozenAny = true;
-      var actions = can('rollback') && d.production
+      const actions = can('rollback') && d.production
         ? '<div class="actions"><button type="button" class="small danger" data-action="rollback" data-region="' + esc(r) + '" data-testid="rollback-' + esc(r) + '">Roll back production</button></div>'
         : '';
       return '<div class="region" data-testid="region-' + esc(r) + '"><h3>' + esc(r) + (f ? '<span class="frozen" title="' + esc(f.reason) + '">❄ frozen: ' + esc(f.name) + '</span>' : '') + '</h3>' +
@@ -170,12 +170,12 @@
   }
 
   function renderRequests() {
-    var reqs = state.model.requests.filter(function (r) { return r.status === 'pending' || r.status === 'approved'; });
-    var recent = state.model.requests.filter(function (r) { return r.status !== 'pending' && r.status !== 'approved'; }).slice(0, 5);
-    var rows = reqs.concat(recent).map(function (r) {
-      var v = versionById(r.versionId);
-      var btns = [];
-      var mine = state.me.principal === r.requestedBy;
+    const reqs = state.model.requests.filter(function (r) { return r.status === 'pending' || r.status === 'approved'; });
+    const recent = state.model.requests.filter(function (r) { return r.status !== 'pending' && r.status !== 'approved'; }).slice(0, 5);
+    const rows = reqs.concat(recent).map(function (r) {
+      const v = versionById(r.versionId);
+      const btns = [];
+      const mine = state.me.principal === r.requestedBy;
       if (r.status === 'pending' && can('promotion.approve')) {
         if (mine) btns.push('<span class="muted">awaiting another release manager</span>');
         else btns.push('<button type="button" class="small ok" data-action="approve" data-id="' + r.id + '" data-testid="approve-' + r.id + '">Approve</button> <button type="button" class="small" data-action="reject" data-id="' + r.id + '">Reject</button>');
@@ -190,12 +190,12 @@
   }
 
   function renderVersions() {
-    var m = state.model;
-    var rows = m.versions.map(function (v) {
-      var s = v.metrics.summary || {};
-      var chips = m.regions.map(function (r) { var st = v.stages[r] ? v.stages[r].stage : '—'; return '<span class="chip ' + esc(st) + '" title="' + esc(r) + '">' + esc(r) + ': ' + esc(st) + '</span>'; }).join('');
-      var checked = state.compare.indexOf(v.id) >= 0 ? ' checked' : '';
-      var actions = [];
+    const m = state.model;
+    const rows = m.versions.map(function (v) {
+      const s = v.metrics.summary || {};
+      const chips = m.regions.map(function (r) { const st = v.stages[r] ? v.stages[r].stage : '—'; return '<span class="chip ' + esc(st) + '" title="' + esc(r) + '">' + esc(r) + ': ' + esc(st) + '</span>'; }).join('');
+      const checked = state.compare.indexOf(v.id) >= 0 ? ' checked' : '';
+      const actions = [];
       if (can('promotion.request')) actions.push('<button type="button" class="small" data-action="request" data-id="' + v.id + '" data-testid="request-v' + v.version + '">Request promotion</button>');
       if (can('stage.transition')) actions.push('<button type="button" class="small" data-action="transition" data-id="' + v.id + '">Change stage…</button>');
       return '<tr><td><input type="checkbox" data-compare="' + v.id + '" data-testid="compare-v' + v.version + '"' + checked + ' aria-label="compare v' + v.version + '"></td>' +
@@ -209,9 +209,9 @@
   }
 
   $('versions').addEventListener('change', function (ev) {
-    var id = ev.target.getAttribute && ev.target.getAttribute('data-compare');
+    const id = ev.target.getAttribute && ev.target.getAttribute('data-compare');
     if (!id) return;
-    var i = state.compare.indexOf(id);
+    const i = state.compare.indexOf(id);
     if (ev.target.checked && i < 0) state.compare.push(id);
     if (!ev.target.checked && i >= 0) state.compare.splice(i, 1);
     if (state.compare.length > 2) state.compare = state.compare.slice(-2);
@@ -220,26 +220,26 @@
   });
 
   function renderCompare() {
-    var vs = state.compare.map(versionById).filter(Boolean);
+    const vs = state.compare.map(versionById).filter(Boolean);
     if (vs.length < 2) {
       $('compare-title').textContent = '';
       $('compare').innerHTML = '<p class="empty">Tick two versions above to compare their metrics.</p>';
       return;
     }
-    var a = vs[0], b = vs[1];
+    const a = vs[0], b = vs[1];
     $('compare-title').textContent = 'v' + a.version + ' vs v' + b.version;
-    var keys = Object.keys(a.metrics.summary || {}).concat(Object.keys(b.metrics.summary || {})).filter(function (k, i, arr) { return arr.indexOf(k) === i; });
-    var lowerIsBetter = /rate|latency|loss|ms$/i;
-    var rows = keys.map(function (k) {
-      var x = a.metrics.summary[k], y = b.metrics.summary[k];
-      var d = (typeof x === 'number' && typeof y === 'number') ? y - x : null;
-      var better = d == null || d === 0 ? '' : ((d > 0) !== lowerIsBetter.test(k) ? 'up' : 'down');
+    const keys = Object.keys(a.metrics.summary || {}).concat(Object.keys(b.metrics.summary || {})).filter(function (k, i, arr) { return arr.indexOf(k) === i; });
+    const lowerIsBetter = /rate|latency|loss|ms$/i;
+    const rows = keys.map(function (k) {
+      const x = a.metrics.summary[k], y = b.metrics.summary[k];
+      const d = (typeof x === 'number' && typeof y === 'number') ? y - x : null;
+      const better = d == null || d === 0 ? '' : ((d > 0) !== lowerIsBetter.test(k) ? 'up' : 'down');
       return '<tr><td>' + esc(k) + '</td><td class="num">' + (x != null ? x.toFixed(4) : '—') + '</td><td class="num">' + (y != null ? y.toFixed(4) : '—') + '</td><td class="num delta ' + better + '">' + (d != null ? (d > 0 ? '+' : '') + d.toFixed(4) : '') + '</td></tr>';
     });
-    var segNames = (a.metrics.segments || []).concat(b.metrics.segments || []).map(function (s) { return s.name; }).filter(function (n, i, arr) { return arr.indexOf(n) === i; });
-    var segMetric = 'recall';
-    var segVals = function (v) { var o = {}; (v.metrics.segments || []).forEach(function (s) { o[s.name] = s.values[segMetric]; }); return o; };
-    var legend = '<div class="legend"><span><span class="sw a"></span>v' + a.version + '</span><span><span class="sw b"></span>v' + b.version + '</span></div>';
+    const segNames = (a.metrics.segments || []).concat(b.metrics.segments || []).map(function (s) { return s.name; }).filter(function (n, i, arr) { return arr.indexOf(n) === i; });
+    const segMetric = 'recall';
+    const segVals = function (v) { const o = {}; (v.metrics.segments || []).forEach(function (s) { o[s.name] = s.values[segMetric]; }); return o; };
+    const legend = '<div class="legend"><span><span class="sw a"></span>v' + a.version + '</span><span><span class="sw b"></span>v' + b.version + '</span></div>';
     $('compare').innerHTML =
       '<table data-testid="compare-table"><thead><tr><th>Metric</th><th class="num">v' + a.version + '</th><th class="num">v' + b.version + '</th><th class="num">Δ (v' + b.version + ' − v' + a.version + ')</th></tr></thead><tbody>' + rows.join('') + '</tbody></table>' +
       '<div class="charts">' +
@@ -250,17 +250,17 @@
   }
 
   function renderTimeline() {
-    var steps = state.model.rollout || [];
+    const steps = state.model.rollout || [];
     $('timeline').innerHTML = steps.length
       ? '<table><thead><tr><th>When</th><th>Version</th><th>Region</th><th>Step</th><th class="num">Traffic</th><th>Status</th><th>By</th></tr></thead><tbody>' + steps.map(function (s) {
-        var v = versionById(s.versionId);
+        const v = versionById(s.versionId);
         return '<tr><td class="when">' + esc(when(s.createdAt)) + '</td><td>v' + (v ? v.version : '?') + '</td><td>' + esc(s.region) + '</td><td>' + esc(s.step) + '</td><td class="num">' + (s.trafficPercent != null ? s.trafficPercent + '%' : '') + '</td><td>' + esc(s.status) + '</td><td>' + esc(s.actor) + '</td></tr>';
       }).join('') + '</tbody></table>'
       : '<p class="empty">No rollout steps yet. The canary controller records its steps here.</p>';
   }
 
   function auditSummary(e) {
-    var d = e.details || {};
+    const d = e.details || {};
     switch (e.action) {
       case 'stage.changed': return 'v' + d.version + ': ' + d.from + ' → ' + d.to + ' (' + d.via + ') — ' + (d.reason || '');
       case 'promotion.requested': return d.targetStage + ' requested — ' + (d.reason || '');
@@ -289,7 +289,7 @@
   }
 
   // ───────── dialogs ─────────
-  var pending = null;
+  let pending = null;
   function openDialog(title, bodyHtml, confirmLabel, confirmClass, onConfirm) {
     $('dialog-title').textContent = title;
     $('dialog-body').innerHTML = bodyHtml;
@@ -298,14 +298,14 @@
     $('dialog-confirm').className = confirmClass || 'primary';
     pending = onConfirm;
     $('dialog').showModal();
-    var first = $('dialog-body').querySelector('select, textarea, input');
+    const first = $('dialog-body').querySelector('select, textarea, input');
     if (first) first.focus();
   }
   $('dialog-cancel').addEventListener('click', function () { $('dialog').close(); });
   $('dialog-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     if (!pending) return;
-    var btn = $('dialog-confirm');
+    const btn = $('dialog-confirm');
     btn.disabled = true;
     Promise.resolve().then(pending).then(function (msg) {
       $('dialog').close();
@@ -314,16 +314,16 @@
     }, function (e) { $('dialog-error').textContent = errText(e); }).then(function () { btn.disabled = false; });
   });
 
-  function val(id) { var el = $(id); return el ? el.value.trim() : ''; }
+  function val(id) { const el = $(id); return el ? el.value.trim() : ''; }
   function regionOptions() { return state.model.regions.map(function (r) { return '<option value="' + esc(r) + '">' + esc(r) + '</option>'; }).join(''); }
 
   document.addEventListener('click', function (ev) {
-    var b = ev.target.closest && ev.target.closest('button[data-action]');
+    const b = ev.target.closest && ev.target.closest('button[data-action]');
     if (!b || !state.model) return;
-    var action = b.getAttribute('data-action');
-    var id = b.getAttribute('data-id');
-    var v = id ? versionById(id) : null;
-    var req = id ? state.model.requests.filter(function (r) { return r.id === id; })[0] : null;
+    const action = b.getAttribute('data-action');
+    const id = b.getAttribute('data-id');
+    const v = id ? versionById(id) : null;
+    const req = id ? state.model.requests.filter(function (r) { return r.id === id; })[0] : null;
     if (action === 'request' && v) {
       openDialog('Request promotion of v' + v.version,
         '<label for="f-region">Region</label><select id="f-region" data-testid="f-region">' + regionOptions() + '</select>' +
@@ -343,28 +343,28 @@
           return api('POST', '/api/v1/versions/' + v.id + '/transitions', { region: val('f-region'), toStage: val('f-to'), reason: val('f-reason') }).then(function (r) { return 'v' + v.version + ': ' + r.from + ' → ' + r.to; });
         });
     } else if ((action === 'approve' || action === 'reject') && req) {
-      var rv = versionById(req.versionId);
+      const rv = versionById(req.versionId);
       openDialog((action === 'approve' ? 'Approve' : 'Reject') + ' ' + req.targetStage + ' for v' + (rv ? rv.version : '?') + ' in ' + req.region,
         '<p>Requested by <strong>' + esc(req.requestedBy) + '</strong>: ' + esc(req.reason) + '</p><label for="f-comment">Comment</label><textarea id="f-comment" rows="2" data-testid="f-comment"></textarea>',
         action === 'approve' ? 'Approve' : 'Reject', action === 'approve' ? 'ok' : 'danger', function () {
           return api('POST', '/api/v1/promotion-requests/' + req.id + '/' + action, { comment: val('f-comment') }).then(function () { return 'Request ' + (action === 'approve' ? 'approved' : 'rejected') + '.'; });
         });
     } else if (action === 'execute' && req) {
-      var ev2 = versionById(req.versionId);
-      var f = activeFreeze(req.region);
-      var cur = (state.model.deployments[req.region] || {})[req.targetStage];
+      const ev2 = versionById(req.versionId);
+      const f = activeFreeze(req.region);
+      const cur = (state.model.deployments[req.region] || {})[req.targetStage];
       openDialog('Promote v' + (ev2 ? ev2.version : '?') + ' to ' + req.targetStage + ' in ' + req.region + '?',
         '<p>' + (cur ? 'This replaces <strong>v' + cur.version + '</strong> as ' + esc(req.targetStage) + ' in ' + esc(req.region) + '.' : 'Nothing is ' + esc(req.targetStage) + ' in ' + esc(req.region) + ' yet.') + '</p>' +
         '<p class="kv">Requested by ' + esc(req.requestedBy) + ', approved by ' + esc(req.approvedBy) + '.</p>' +
         (f ? '<p class="frozen">❄ ' + esc(f.name) + ' freeze is active in ' + esc(req.region) + '.</p>' + (can('freeze.override') ? '<label for="f-override">Override reason (required during a freeze)</label><textarea id="f-override" rows="2"></textarea>' : '') : ''),
         'Promote', 'primary', function () {
-          var body = {};
+          const body = {};
           if (f && val('f-override')) body.freezeOverride = { reason: val('f-override') };
           return api('POST', '/api/v1/promotion-requests/' + req.id + '/execute', body).then(function (r) { return 'v' + r.version + ' is now ' + r.to + ' in ' + r.region + '.'; });
         });
     } else if (action === 'rollback') {
-      var region = b.getAttribute('data-region');
-      var d = state.model.deployments[region] || {};
+      const region = b.getAttribute('data-region');
+      const d = state.model.deployments[region] || {};
       openDialog('Roll back production in ' + region + '?',
         '<p>v' + (d.production ? d.production.version : '?') + ' will be archived and the previous production version restored immediately.</p><label for="f-reason">Why?</label><textarea id="f-reason" rows="3" data-testid="f-reason"></textarea>',
         'Roll back', 'danger', function () {
