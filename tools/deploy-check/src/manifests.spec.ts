@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Script, createContext, runInContext } from 'node:vm';
 import { ACTIONS, DEGRADED_REASONS, REGIONS as CONTRACT_REGIONS, TOKEN_PATTERN, TOPICS, deadLetterTopic, findPanPaths, scoringRequestSchema } from '@risk/contract-events';
+import { parseAllDocuments } from 'yaml';
 import { isContractMetric, metricNamesInPromql, parseMetricContract } from './lib/promql-names';
 import {
   type KustomizeTree,
@@ -115,6 +117,36 @@ const KNOWN_FIELDS: Record<string, string[]> = {
   pdbSpec: ['minAvailable', 'maxUnavailable', 'selector', 'unhealthyPodEvictionPolicy'],
 };
 const unknownFields = (obj: unknown, kind: string): string[] => (isObj(obj) ? Object.keys(obj).filter((k) => !KNOWN_FIELDS[kind].includes(k)) : []);
+
+/** kubectl's embedded kustomize, where the machine has it (CI images may not): the real build, not our resolver. */
+const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+
+(kubectl ? describe : describe.skip)('kubectl kustomize', () => {
+  // base and stores are built through these.
+  const roots = REGIONS.flatMap((r) => [join('overlays', r), join('overlays', r, 'stores'), join('peak', r)]);
+
+  it.each(roots)('builds %s into the objects our resolver sees', (root) => {
+    const out = execFileSync(String(kubectl), ['kustomize', join(K8S, root)], { encoding: 'utf8', timeout: 60_000 });
+    const built = parseAllDocuments(out).map((d) => d.toJS() as Obj);
+    const tree = resolveKustomization(join(K8S, root), ROOT);
+    const generated = tree.referencedFiles
+      .filter((f) => /kustomization\.ya?ml$/.test(f))
+      .reduce((n, f) => n + asArray(loadYamlFile(join(ROOT, f))[0]?.['configMapGenerator']).length, 0);
+    expect(built.length).toBe(tree.resources.length + generated);
+    const ns = str(tree.kustomization['namespace']);
+    if (ns) for (const o of built.filter((x) => x['kind'] !== 'Namespace')) expect(at(o, 'metadata.namespace')).toBe(ns);
+    // Generated ConfigMaps get a content hash, and every reference must follow it.
+    const cms = new Set(built.filter((o) => o['kind'] === 'ConfigMap').map((o) => at(o, 'metadata.name')));
+    for (const d of built.filter((o) => o['kind'] === 'Deployment')) {
+      for (const c of asObjArray(at(d, 'spec.template.spec.containers'))) {
+        for (const ref of asObjArray(c['envFrom']).map((e) => at(e, 'configMapRef.name'))) {
+          if (root.startsWith('overlays') || root.startsWith('peak')) expect(cms.has(ref)).toBe(true);
+        }
+        if (root !== 'base') expect(String(c['image'])).toMatch(/^registry\.example\.com\/checkout-risk\/app:/);
+      }
+    }
+  });
+});
 
 describe('deploy/README.md env contract', () => {
   it('documents every variable the manifests set', () => {
@@ -283,7 +315,7 @@ describe.each(REGIONS)('overlay %s', (region) => {
   });
 
   it("names no other region anywhere (hostnames, vault paths, buckets, namespaces)", () => {
-    const files = listFiles(dir, /\.(ya?ml|env)$/);
+    const files = [...listFiles(dir, /\.(ya?ml|env)$/), ...listFiles(join(K8S, 'peak', region), /\.ya?ml$/)];
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) {
       const values = f.endsWith('.env') ? [...readEnvFile(f).values()] : loadYamlFile(f).flatMap((d) => stringValues(d));
@@ -345,8 +377,9 @@ describe.each(REGIONS)('overlay %s', (region) => {
       floors.set(name(p), min);
     }
     expect(floors.has('scorer')).toBe(true);
-    const peak = resolveKustomization(join(dir, 'peak'), ROOT);
-    expect(asArray(peak.kustomization['components'])).toContain('../../../components/peak');
+    const peak = resolveKustomization(join(K8S, 'peak', region), ROOT);
+    expect(peak.kustomization['resources']).toEqual([`../../overlays/${region}`]);
+    expect(asArray(peak.kustomization['components'])).toContain('../../components/peak');
     const peakPatches = patchDocs(peak);
     expect(peakPatches.length).toBeGreaterThan(0);
     for (const p of peakPatches) {
@@ -381,7 +414,7 @@ describe('regions and Kafka topics follow @risk/contract-events', () => {
     expect(limit).toBeGreaterThan(0);
     const hpas = [
       ...base.resources,
-      ...REGIONS.flatMap((r) => [...patchDocs(overlays[r]), ...patchDocs(resolveKustomization(join(K8S, 'overlays', r, 'peak'), ROOT))]),
+      ...REGIONS.flatMap((r) => [...patchDocs(overlays[r]), ...patchDocs(resolveKustomization(join(K8S, 'peak', r), ROOT))]),
     ].filter((m) => m.doc['kind'] === 'HorizontalPodAutoscaler' && name(m) === 'feature-service');
     expect(hpas.length).toBe(1 + REGIONS.length * 2);
     for (const h of hpas) expect({ file: h.file, max: Number(at(h.doc, 'spec.maxReplicas')) <= limit }).toEqual({ file: h.file, max: true });
