@@ -60,6 +60,13 @@ describe('scoring request contract', () => {
     expect(containsPan('+49 30 1234567')).toBe(false);
     expect(containsPan('1234567890123')).toBe(false);
     expect(containsPan('4111111111111111')).toBe(true);
+    expect(containsPan('pan: 4111-1111-1111-1111.')).toBe(true);
+  });
+
+  it('never flags UUIDs, even all-digit ones or ones with Luhn-valid digit runs', () => {
+    expect(containsPan('c1481047-2615-41c0-9413-0a1b2c3d4e5f')).toBe(false);
+    expect(containsPan('12345678-1234-1234-1234-123456789012')).toBe(false);
+    for (let i = 0; i < 5000; i++) expect(containsPan(crypto.randomUUID())).toBe(false);
   });
 });
 

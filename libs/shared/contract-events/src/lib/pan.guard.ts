@@ -1,5 +1,9 @@
-/** A 13–19 digit run (spaces/dashes allowed between digits) that passes Luhn is treated as a raw card number. */
-const PAN_CANDIDATE = /(?:\d[ -]?){12,18}\d/g;
+/**
+ * A 13–19 digit run (spaces/dashes allowed between digits) that passes Luhn is treated as a raw card number.
+ * The run must stand alone (no letter or digit either side), so hex ids like UUIDs do not trip it.
+ */
+const PAN_CANDIDATE = /(?<![A-Za-z0-9])(?:\d[ -]?){12,18}\d(?![A-Za-z0-9])/g;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -17,7 +21,7 @@ export function luhnValid(digits: string): boolean {
 }
 
 export function containsPan(value: string): boolean {
-  if (value.length < 13) return false;
+  if (value.length < 13 || UUID.test(value)) return false;
   for (const m of value.matchAll(PAN_CANDIDATE)) {
     const digits = m[0].replace(/[ -]/g, '');
     if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) return true;
