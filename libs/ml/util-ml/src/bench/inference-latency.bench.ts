@@ -7,6 +7,7 @@ import type * as TfModule from '@tensorflow/tfjs';
 import { loadavg } from 'node:os';
 import { getTf, initBackend } from '../lib/backend/tf-backend';
 import { makeSyntheticFraudData } from '../lib/data/synthetic-data';
+import { trainGbdt } from '../lib/models/gbdt.trainer';
 import { trainModel } from '../lib/models/train-model';
 import { loadScorer } from '../lib/serving/scorer';
 
@@ -38,8 +39,10 @@ async function main(): Promise<void> {
   const common = { train: data, featureNames: names, featureSet: { name: 'bench', version: 1 } };
   const lr = await trainModel({ ...common, modelType: 'logistic', network: { epochs: 2 } });
   const mlp = await trainModel({ ...common, modelType: 'mlp', keepTfModel: true, network: { epochs: 2, hiddenUnits: [64, 32] } });
-  // Fixed 300 trees: no early stopping, so the size matches the reference anchor.
-  const gbdt = await trainModel({ ...common, modelType: 'gbdt', gbdt: { nTrees: 300, maxDepth: 6, earlyStoppingRounds: 1e9 } });
+  // Exactly 300 trees (no validation, so no early stopping) to match the reference anchor's size.
+  const gbdtCal = await trainModel({ ...common, modelType: 'gbdt', gbdt: { nTrees: 10 } });
+  const trees = await trainGbdt({ train: data, config: { nTrees: 300, maxDepth: 6 } });
+  const gbdt = { bundle: { ...gbdtCal.bundle, components: [{ kind: 'gbdt' as const, blendWeight: 1, trees: trees.model }] } };
   const rows = makeSyntheticFraudData(10_000, NF, 2);
   const N = 50_000;
   console.log(`backend=${backend} loadavg=${loadavg()[0].toFixed(1)} samples=${N}`);
