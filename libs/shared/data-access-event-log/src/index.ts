@@ -14,6 +14,7 @@ export type {
   SubscribeOptions,
   Subscription,
   SubscriptionStats,
+  StopOptions,
   PartitionLag,
   PublisherStats,
   DeadLetter,

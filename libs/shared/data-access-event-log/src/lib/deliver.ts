@@ -78,6 +78,16 @@ function describeError(error: unknown): DeadLetter['error'] {
   return { message: String(error) };
 }
 
+/** Graceful stop bounded by a deadline; past it the subscription is aborted (in-flight left uncommitted). */
+export async function stopWithin(stop: () => Promise<void>, abort: () => Promise<void>, timeoutMs: number | undefined): Promise<void> {
+  if (timeoutMs === undefined) return stop();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), timeoutMs)));
+  const result = await Promise.race([stop().then(() => 'stopped' as const), expired]);
+  clearTimeout(timer);
+  if (result === 'expired') await abort();
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

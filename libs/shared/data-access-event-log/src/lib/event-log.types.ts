@@ -67,9 +67,16 @@ export interface SubscriptionStats {
   claimed: number;
 }
 
+export interface StopOptions {
+  timeoutMs?: number;
+}
+
 export interface Subscription {
-  /** Graceful: stops fetching, lets in-flight messages finish and commits them, then returns. */
-  stop(): Promise<void>;
+  /**
+   * Graceful: stops fetching, lets in-flight messages finish and commits them, then returns. With `timeoutMs`,
+   * in-flight work still running after it is abandoned as in `abort()` (e.g. within a pod's termination grace).
+   */
+  stop(options?: StopOptions): Promise<void>;
   /** Abrupt: stops at once without committing in-flight messages; they will be redelivered to the group. */
   abort(): Promise<void>;
   lag(): Promise<PartitionLag[]>;
@@ -102,8 +109,8 @@ export interface EventLog {
   partitionFor(topic: string, key: string): number;
   partitionsOf(topic: string): number;
   publisherStats(): PublisherStats;
-  /** Stops every subscription gracefully, flushes the queue (bounded), closes connections. */
-  close(): Promise<void>;
+  /** Stops every subscription gracefully (bounded by `timeoutMs`, default 30 s), flushes the queue (bounded), closes connections. */
+  close(options?: StopOptions): Promise<void>;
 }
 
 /** Body of a dead-letter record on `<topic>.dlq`. */

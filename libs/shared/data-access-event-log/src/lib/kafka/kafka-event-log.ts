@@ -1,10 +1,10 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from '@risk/util-logging';
 import { BufferedPublisher } from '../buffered-publisher';
-import { deadLetterRecord, deliver, type DeliverContext } from '../deliver';
+import { deadLetterRecord, deliver, stopWithin, type DeliverContext } from '../deliver';
 import { EventLogClosedError, EventLogUnavailableError } from '../event-log.errors';
 import type { KafkaEventLogSettings } from '../event-log.options';
-import type { DeadLetter, EventHeaders, EventLog, EventMessage, EventRecord, PartitionLag, PublisherStats, SubscribeOptions, Subscription, SubscriptionStats } from '../event-log.types';
+import type { StopOptions, DeadLetter, EventHeaders, EventLog, EventMessage, EventRecord, PartitionLag, PublisherStats, SubscribeOptions, Subscription, SubscriptionStats } from '../event-log.types';
 import { TopicLayout } from '../topic-layout';
 
 /**
@@ -19,6 +19,7 @@ export class KafkaEventLog implements EventLog {
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly buffer?: BufferedPublisher;
   private producerReady?: Promise<void>;
+  private adminReady?: Promise<void>;
   private published = 0;
   private closed = false;
 
@@ -53,7 +54,7 @@ export class KafkaEventLog implements EventLog {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: false });
     const log = new KafkaEventLog(settings, kafka, admin, producer, logger);
     try {
-      await admin.connect();
+      await log.connectAdmin();
       await log.connectProducer();
     } catch (error) {
       if (settings.publishMode === 'blocking') {
@@ -77,11 +78,11 @@ export class KafkaEventLog implements EventLog {
   ensureTopic(topic: string): Promise<void> {
     let p = this.ensured.get(topic);
     if (!p) {
-      p = this.admin
-        .createTopics({
+      p = this.connectAdmin()
+        .then(() => this.admin.createTopics({
           waitForLeaders: true,
           topics: [{ topic, numPartitions: this.partitionsOf(topic), replicationFactor: this.settings.replicationFactor }],
-        })
+        }))
         .then(() => undefined);
       p.catch(() => this.ensured.delete(topic));
       this.ensured.set(topic, p);
@@ -156,15 +157,23 @@ export class KafkaEventLog implements EventLog {
     return out;
   }
 
-  async close(): Promise<void> {
+  async close(options: StopOptions = {}): Promise<void> {
     if (this.closed) return;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...this.subscriptions].map((s) => s.stop({ timeoutMs: options.timeoutMs ?? 30_000 })));
     this.closed = true;
     if (this.buffer) {
       await this.buffer.drain(this.settings.buffer.flushTimeoutMs);
       this.buffer.close();
     }
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  private connectAdmin(): Promise<void> {
+    if (!this.adminReady) {
+      this.adminReady = this.admin.connect();
+      this.adminReady.catch(() => (this.adminReady = undefined));
+    }
+    return this.adminReady;
   }
 
   private connectProducer(): Promise<void> {
@@ -270,17 +279,23 @@ class KafkaSubscription implements Subscription {
     });
   }
 
-  async stop(): Promise<void> {
+  stop(options: StopOptions = {}): Promise<void> {
+    return stopWithin(() => this.drainAndStop(), () => this.abort(), options.timeoutMs);
+  }
+
+  private async drainAndStop(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     await this.consumer.stop();
     await this.consumer.disconnect();
+    if (this.state !== 'stopping') return;
     this.state = 'stopped';
     this.deps.onDone();
   }
 
   async abort(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'aborted') return;
+    // (also reached from a stop() whose deadline passed: state 'stopping')
     this.state = 'aborted';
     // A hung handler would hold disconnect forever; the broker's session timeout rebalances the partitions anyway.
     await Promise.race([this.consumer.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000).unref())]);

@@ -14,6 +14,8 @@ export interface EventLogServerOptions extends Omit<SubscribeOptions, 'topics' |
   log: EventLog;
   /** Close the log when the Nest app closes (default false: whoever created it owns it). */
   closeLog?: boolean;
+  /** Bound on the graceful stop at app shutdown; past it in-flight messages are left for redelivery. Default 30 s. */
+  stopTimeoutMs?: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
       callback();
       return;
     }
-    const { log, closeLog: _closeLog, ...subscribe } = this.options;
+    const { log, closeLog: _closeLog, stopTimeoutMs: _stopTimeoutMs, ...subscribe } = this.options;
     log
       .subscribe({ ...subscribe, topics, handler: (message) => this.dispatch(message) })
       .then((sub) => {
@@ -45,7 +47,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
   }
 
   async close(): Promise<void> {
-    await this.subscription?.stop();
+    await this.subscription?.stop({ timeoutMs: this.options.stopTimeoutMs ?? 30_000 });
     this.subscription = undefined;
     if (this.options.closeLog) await this.options.log.close();
   }

@@ -3,7 +3,7 @@ import type { Logger } from '@risk/util-logging';
 import { BufferedPublisher } from '../buffered-publisher';
 import { EventLogClosedError, EventLogUnavailableError } from '../event-log.errors';
 import type { RedisEventLogSettings } from '../event-log.options';
-import type { EventHeaders, EventLog, EventRecord, PartitionLag, PublisherStats, SubscribeOptions, Subscription } from '../event-log.types';
+import type { StopOptions, EventHeaders, EventLog, EventRecord, PartitionLag, PublisherStats, SubscribeOptions, Subscription } from '../event-log.types';
 import { TopicLayout } from '../topic-layout';
 import { RedisSubscription } from './redis-subscription';
 
@@ -161,9 +161,9 @@ export class RedisEventLog implements EventLog {
     return out;
   }
 
-  async close(): Promise<void> {
+  async close(options: StopOptions = {}): Promise<void> {
     if (this.closed) return;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...this.subscriptions].map((s) => s.stop({ timeoutMs: options.timeoutMs ?? 30_000 })));
     this.closed = true;
     if (this.buffer) {
       await this.buffer.drain(this.settings.buffer.flushTimeoutMs);

@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
 import type { Logger } from '@risk/util-logging';
-import { deadLetterRecord, deliver, sleep, type DeliverContext } from '../deliver';
+import { deadLetterRecord, deliver, sleep, stopWithin, type DeliverContext } from '../deliver';
 import type { RedisEventLogSettings } from '../event-log.options';
-import type { DeadLetter, EventMessage, EventRecord, PartitionLag, SubscribeOptions, Subscription, SubscriptionStats } from '../event-log.types';
+import type { DeadLetter, EventMessage, EventRecord, PartitionLag, StopOptions, SubscribeOptions, Subscription, SubscriptionStats } from '../event-log.types';
 import type { TopicLayout } from '../topic-layout';
 
 export interface RedisSubscriptionDeps {
@@ -84,13 +84,17 @@ export class RedisSubscription implements Subscription {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  stop(options: StopOptions = {}): Promise<void> {
+    return stopWithin(() => this.drainAndStop(), () => this.abort(), options.timeoutMs);
+  }
+
+  private async drainAndStop(): Promise<void> {
     if (this.state === 'running') {
       this.state = 'stopping';
       await this.unblock();
     }
     await this.loop;
-    await this.finish();
+    if (this.state === 'stopping') await this.finish();
   }
 
   async abort(): Promise<void> {
@@ -224,7 +228,10 @@ export class RedisSubscription implements Subscription {
         const done: string[] = [];
         try {
           for (const [id, fields] of entries) {
-            if (fields === null) continue;
+            if (fields === null) {
+              done.push(id); // trimmed away while pending: ack so it leaves the PEL
+              continue;
+            }
             if (this.state === 'aborted') return;
             const { message, malformed } = toMessage(stream, id, fields, counts?.get(id) ?? 1);
             if (malformed) {
