@@ -273,7 +273,8 @@ class KafkaSubscription implements Subscription {
             await heartbeat();
           }
         } finally {
-          await commit();
+          // After a rebalance the commit can be refused; the messages are then redelivered (at-least-once).
+          await commit().catch((err: unknown) => this.deps.logger?.warn({ err, topic: batch.topic, partition: batch.partition }, 'event-log: offset commit failed'));
         }
       },
     });

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createEventLog } from '../create-event-log';
 import { dlqTopicOf, type DeadLetter, type EventLog } from '../event-log.types';
@@ -212,4 +213,59 @@ describe('Redis event log, crash recovery specifics', () => {
       await small.close();
     }
   });
+});
+
+describe('Redis event log, consumer process killed with SIGKILL mid-stream', () => {
+  const keyPrefix = `test-elk-${randomUUID().slice(0, 8)}`;
+  afterAll(() => deleteByPrefix(keyPrefix));
+
+  it('loses nothing: everything the dead process did not ack is handled by the survivor', async () => {
+    const topic = 'kill9';
+    const n = 300;
+    const log = await createEventLog({ backend: 'redis', redisUrl: REDIS_URL, keyPrefix, defaultPartitions: 2 });
+    const child = spawn(process.execPath, ['-r', './tools/node/register.js', 'libs/shared/data-access-event-log/src/lib/testing/consumer-process.fixture.ts', REDIS_URL, keyPrefix, topic, 'g', 'doomed', '5'], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const handledByChild = new Set<number>();
+    let ready = false;
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === 'ready') ready = true;
+        else if (line.startsWith('handled ')) handledByChild.add(Number(line.slice(8)));
+      }
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await waitFor(() => ready, 30_000, 'the consumer process to subscribe', 50);
+      await log.publishBatch(Array.from({ length: n }, (_, seq) => ({ topic, key: `k${seq % 7}`, value: { seq } })));
+      await waitFor(() => handledByChild.size >= 40, 20_000, 'the child to be mid-stream');
+      child.kill('SIGKILL');
+      await exited;
+      const pendingAfterKill = (await log.lag('g', [topic])).reduce((s, l) => s + l.pending, 0);
+      expect(pendingAfterKill).toBeGreaterThan(0);
+
+      const handledBySurvivor = new Set<number>();
+      const survivor = await log.subscribe<{ seq: number }>({
+        group: 'g', consumer: 'survivor', topics: [topic], blockMs: 50, claimIdleMs: 300,
+        handler: async (m) => void handledBySurvivor.add(m.value.seq),
+      });
+      try {
+        await waitFor(() => new Set([...handledByChild, ...handledBySurvivor]).size === n, 15_000, 'every event handled by someone');
+        await waitFor(async () => (await log.lag('g', [topic])).every((l) => l.lag === 0 && l.pending === 0), 5_000, 'all acked');
+        // Each event was handled at least once; re-handled ones are exactly those the child applied but had not acked yet.
+        const both = [...handledBySurvivor].filter((s) => handledByChild.has(s));
+        expect(both.length).toBeLessThanOrEqual(10 * 2);
+      } finally {
+        await survivor.stop();
+      }
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await log.close();
+    }
+  }, 60_000);
 });
