@@ -182,6 +182,8 @@ export async function trainGbdt(input: GbdtTrainInput): Promise<GbdtTrainResult>
   let bestIter = 0;
   let rowsProcessed = 0;
 
+  const active = new Int32Array(F);
+  let nActive = 0;
   const histOf = (start: number, end: number): Float64Array => {
     const h = new Float64Array(F * B * 2);
     for (let i = start; i < end; i++) {
@@ -189,9 +191,9 @@ export async function trainGbdt(input: GbdtTrainInput): Promise<GbdtTrainResult>
       const g = grad[r];
       const hh = hess[r];
       const o = r * F;
-      for (let f = 0; f < F; f++) {
-        if (featOn[f] === 0) continue;
-        const k = (f * B + bins[o + f]) * 2;
+      for (let a = 0; a < nActive; a++) {
+        const f = active[a];
+        const k = (f * B + bins[o + f]) << 1;
         h[k] += g;
         h[k + 1] += hh;
       }
@@ -279,6 +281,8 @@ export async function trainGbdt(input: GbdtTrainInput): Promise<GbdtTrainResult>
     rng.shuffle(featOrder);
     featOn.fill(0);
     for (let i = 0; i < nColumns; i++) featOn[featOrder[i]] = 1;
+    nActive = 0;
+    for (let f = 0; f < F; f++) if (featOn[f] === 1) active[nActive++] = f;
     let G = 0;
     let H = 0;
     for (let i = 0; i < n; i++) {
