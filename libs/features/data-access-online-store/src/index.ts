@@ -1,1 +1,10 @@
-export {};
+export { stateKey, idempotencyKey, clusterSlot, crc16 } from './lib/online-store.keys';
+export { createOnlineRedis } from './lib/online-redis';
+export type { OnlineRedisOptions } from './lib/online-redis';
+export { OnlineFeatureStore, decodeStoredState, STATE_HEADER_BYTES } from './lib/online-store';
+export type { OnlineStoreOptions, ApplySummary, OnlineStoreStats } from './lib/online-store';
+export { OnlineFeatureReader } from './lib/online-reader';
+export type { OnlineReaderOptions, OnlineRead, OnlineReaderStats } from './lib/online-reader';
+export { OnlineFeatureProvider } from './lib/online-feature.provider';
+export type { ProviderReadResult } from './lib/online-feature.provider';
+export { OnlineStoreConflictError, OnlineStoreConfigError } from './lib/online-store.errors';

@@ -1,0 +1,37 @@
+import type { FeatureRequest } from '@risk/feature-engine';
+import type { OnlineFeatureReader } from './online-reader';
+
+/** Same shape as `FeatureReadResult` of the scorer's `FeatureProvider` port (@risk/decision). */
+export interface ProviderReadResult {
+  values: Record<string, number>;
+  /** entities with no online state */
+  missing: string[];
+  /** some feature was older than its staleness bound */
+  stale: boolean;
+}
+
+/**
+ * Adapter satisfying the scorer's `FeatureProvider` port structurally (this data-access lib cannot import the
+ * scoring scope): `toRequest` maps the port's input (EdgeRequest) onto the engine request, `timeoutError` builds the
+ * port's timeout error. Missing features are omitted from `values`, as the port specifies.
+ */
+export class OnlineFeatureProvider<I> {
+  constructor(
+    private readonly reader: OnlineFeatureReader,
+    private readonly toRequest: (input: I) => FeatureRequest,
+    private readonly timeoutError: () => Error,
+  ) {}
+
+  async read(input: I, deadlineMs: number): Promise<ProviderReadResult> {
+    const r = await this.reader.read(this.toRequest(input), deadlineMs);
+    if (r.timedOut) throw this.timeoutError();
+    const values: Record<string, number> = {};
+    const ttls = this.reader.set.ttls;
+    let stale = false;
+    for (let i = 0; i < r.names.length; i++) {
+      if (r.ages[i] > ttls[i]) stale = true;
+      if (r.missing[i] === 0) values[r.names[i]] = r.values[i];
+    }
+    return { values, missing: [...r.notFound], stale };
+  }
+}
