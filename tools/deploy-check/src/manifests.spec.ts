@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Script, createContext, runInContext } from 'node:vm';
 import { ACTIONS, DEGRADED_REASONS, REGIONS as CONTRACT_REGIONS, TOKEN_PATTERN, TOPICS, deadLetterTopic, findPanPaths, scoringRequestSchema } from '@risk/contract-events';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { isContractMetric, metricNamesInPromql, parseMetricContract } from './lib/promql-names';
 import {
   type KustomizeTree,
@@ -71,7 +72,8 @@ describe('every YAML file under deploy/', () => {
     expect(files.length).toBeGreaterThan(30);
     for (const f of files) {
       for (const doc of loadYamlFile(f)) {
-        if (relative(DEPLOY, f).startsWith('prometheus/adapter-rules')) continue; // a Helm values fragment, not an object
+        // A Helm values fragment and a promtool test file, not objects.
+        if (['prometheus/adapter-rules.yaml', 'prometheus/alerts.test.yaml'].includes(relative(DEPLOY, f))) continue;
         expect({ f, apiVersion: typeof doc['apiVersion'], kind: typeof doc['kind'] }).toEqual({ f, apiVersion: 'string', kind: 'string' });
         if (!String(doc['kind']).startsWith('Kustomization') && doc['kind'] !== 'Component') expect({ f, name: typeof at(doc, 'metadata.name') }).toEqual({ f, name: 'string' });
       }
@@ -528,6 +530,34 @@ describe('Prometheus rules', () => {
       expect(served).toContain(n);
       expect(contract.types.has(String(n))).toBe(true);
     }
+  });
+});
+
+/**
+ * promtool, where present (PROMTOOL=/path, or on PATH): the rules parse as Prometheus parses them, and
+ * alerts.test.yaml's scenarios fire exactly the expected alerts. Debian ships it in the `prometheus` package
+ * (`apt-get download prometheus && dpkg -x prometheus_*.deb <dir>` gives <dir>/usr/bin/promtool without a service).
+ */
+const promtool = [process.env['PROMTOOL'], '/usr/bin/promtool', '/usr/local/bin/promtool'].find((p): p is string => !!p && existsSync(p));
+
+(promtool ? describe : describe.skip)('promtool', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'deploy-check-rules-'));
+    const [rule] = loadYamlFile(join(DEPLOY, 'prometheus', 'alerts.yaml'));
+    writeFileSync(join(dir, 'alerts.rules.yaml'), stringify({ groups: at(rule, 'spec.groups') }));
+    writeFileSync(join(dir, 'alerts.test.yaml'), readFileSync(join(DEPLOY, 'prometheus', 'alerts.test.yaml')));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('accepts every rule', () => {
+    const out = execFileSync(String(promtool), ['check', 'rules', join(dir, 'alerts.rules.yaml')], { encoding: 'utf8', timeout: 60_000 });
+    expect(out).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it('fires exactly the expected alerts in each scenario of alerts.test.yaml', () => {
+    const out = execFileSync(String(promtool), ['test', 'rules', 'alerts.test.yaml'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(out).toMatch(/SUCCESS/);
   });
 });
 
