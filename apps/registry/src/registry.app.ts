@@ -13,6 +13,7 @@ import {
   type RegistryPrisma,
 } from '@risk/registry-data';
 import { TOPICS } from '@risk/contract-events';
+import { createEventLog, type EventLog } from '@risk/event-log';
 import { createHttpApp } from '@risk/util-nest';
 import type { Logger } from '@risk/util-logging';
 import { AuditController } from './app/audit.controller';
@@ -27,6 +28,7 @@ export const MIGRATIONS_DIR = join(__dirname, '../../../prisma/migrations');
 
 export interface RegistryApp {
   app: NestFastifyApplication;
+  eventLog: EventLog | null;
   service: RegistryService;
   prisma: RegistryPrisma;
   relay: OutboxRelay | null;
@@ -55,8 +57,26 @@ function artifactStore(cfg: RegistryConfig): ArtifactStore {
   return new LocalArtifactStore(cfg.ARTIFACT_DIR);
 }
 
+async function connectEventLog(cfg: RegistryConfig, logger: Logger): Promise<EventLog | null> {
+  if (cfg.EVENT_LOG === 'none' || !cfg.OUTBOX_ENABLED) return null;
+  // Blocking mode: the outbox row is marked published only once the log acknowledged it (nothing lost).
+  return cfg.EVENT_LOG === 'redis'
+    ? createEventLog({ backend: 'redis', redisUrl: cfg.REDIS_URL, keyPrefix: cfg.EVENT_LOG_KEY_PREFIX, clientId: 'registry', publishMode: 'blocking' }, { logger })
+    : createEventLog({ backend: 'kafka', brokers: cfg.KAFKA_BROKERS, clientId: 'registry', publishMode: 'blocking' }, { logger });
+}
+
+/** Adapts the shared event log to the outbox relay's publisher port. */
+export function eventLogPublisher(log: EventLog): ChangeEventPublisher {
+  return {
+    publish: (topic, key, payload) => {
+      const p = payload as { id?: string; type?: string };
+      return log.publish(topic, key, payload as object, { 'x-event-id': p.id ?? '', 'x-event-type': p.type ?? '' });
+    },
+  };
+}
+
 /** Wires the registry: migrations (optional), Prisma, artifact store, use cases, outbox relay and the HTTP app. */
-export async function createRegistryApp(cfg: RegistryConfig, logger: Logger, publisher: ChangeEventPublisher | null = null): Promise<RegistryApp> {
+export async function createRegistryApp(cfg: RegistryConfig, logger: Logger): Promise<RegistryApp> {
   if (cfg.DB_MIGRATE_ON_BOOT) await runMigrations({ databaseUrl: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, migrationsDir: MIGRATIONS_DIR, logger });
   const prisma = createRegistryPrisma({ databaseUrl: cfg.DATABASE_URL, schema: cfg.DB_SCHEMA, poolMax: cfg.DB_POOL_MAX });
   const service = new RegistryService(prisma, artifactStore(cfg), logger, { regions: cfg.REGISTRY_REGIONS, maxArtifactBytes: cfg.ARTIFACT_MAX_BYTES });
@@ -73,18 +93,26 @@ export async function createRegistryApp(cfg: RegistryConfig, logger: Logger, pub
   fastify.get('/ui/', (_req, reply) => reply.redirect('/ui', 302));
   fastify
     .addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: cfg.ARTIFACT_MAX_BYTES }, (_req, body, done) => done(null, body));
+  const eventLog = await connectEventLog(cfg, logger);
   const relay = cfg.OUTBOX_ENABLED
-    ? new OutboxRelay(prisma, logger, { topic: TOPICS.registryChanges, pollMs: cfg.OUTBOX_POLL_MS, webhookTimeoutMs: cfg.WEBHOOK_TIMEOUT_MS, maxAttempts: cfg.WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: cfg.WEBHOOK_BACKOFF_BASE_MS }, publisher)
+    ? new OutboxRelay(
+        prisma,
+        logger,
+        { topic: TOPICS.registryChanges, pollMs: cfg.OUTBOX_POLL_MS, webhookTimeoutMs: cfg.WEBHOOK_TIMEOUT_MS, maxAttempts: cfg.WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: cfg.WEBHOOK_BACKOFF_BASE_MS },
+        eventLog ? eventLogPublisher(eventLog) : null,
+      )
     : null;
   relay?.start();
   return {
     app,
+    eventLog,
     service,
     prisma,
     relay,
     async close() {
       await relay?.stop();
       await app.close();
+      await eventLog?.close({ timeoutMs: 2000 });
       await prisma.$disconnect();
     },
   };

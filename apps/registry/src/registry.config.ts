@@ -43,12 +43,18 @@ export const registryConfigSchema = z
     /** Seeds the demo model, two versions and one token per role (see DEMO_TOKENS). Never in production. */
     REGISTRY_SEED_DEMO: envBool(false),
     OUTBOX_ENABLED: envBool(true),
+    /** Where stage-change events go besides webhooks (topic risk.registry-changes.v1); `none` keeps them in the outbox. */
+    EVENT_LOG: z.enum(['redis', 'kafka', 'none']).default('redis'),
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    KAFKA_BROKERS: envList([]),
+    EVENT_LOG_KEY_PREFIX: z.string().min(1).default('el'),
     OUTBOX_POLL_MS: envInt(1000),
     WEBHOOK_TIMEOUT_MS: envInt(5000),
     WEBHOOK_MAX_ATTEMPTS: envInt(12),
     WEBHOOK_BACKOFF_BASE_MS: envInt(1000),
   })
   .superRefine((c, ctx) => {
+    if (c.EVENT_LOG === 'kafka' && c.KAFKA_BROKERS.length === 0) ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'required when EVENT_LOG=kafka' });
     if (c.ARTIFACT_STORE === 's3' && !(c.S3_ENDPOINT && c.S3_BUCKET && c.S3_ACCESS_KEY_ID && c.S3_SECRET_ACCESS_KEY)) {
       ctx.addIssue({ code: 'custom', path: ['ARTIFACT_STORE'], message: 's3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY' });
     }

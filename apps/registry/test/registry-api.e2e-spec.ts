@@ -4,6 +4,10 @@ import { Client } from 'pg';
 import { demoMetrics } from '@risk/registry';
 import { OutboxRelay, sha256Hex, verifyWebhook } from '@risk/registry-data';
 import { createLogger } from '@risk/util-logging';
+import { TOPICS } from '@risk/contract-events';
+import { createEventLog } from '@risk/event-log';
+import Redis from 'ioredis';
+import { eventLogPublisher } from '../src/registry.app';
 import { artifactFor, DATABASE_URL, startRegistry, T, versionBody, type Harness } from './registry-test-harness';
 
 jest.setTimeout(60_000);
@@ -332,6 +336,40 @@ describe('registry API (real PostgreSQL)', () => {
       expect(ev.body.events.some((e: { versionId: string; toStage: string }) => e.versionId === v.id && e.toStage === 'shadow')).toBe(true);
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('publishes every stage change from the outbox to the shared event log (Redis Streams), exactly once per row', async () => {
+    const keyPrefix = `regtest-${process.pid}-${Date.now().toString(36)}`;
+    const log = await createEventLog({ backend: 'redis', redisUrl: 'redis://127.0.0.1:6379', keyPrefix, defaultPartitions: 2, publishMode: 'blocking' });
+    const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+    try {
+      const v = await newVersion('eventlog');
+      await h.call('POST', `/api/v1/versions/${v.id}/transitions`, T.mia, { region: 'eu', toStage: 'shadow', reason: 'for the event log' });
+      const relay = new OutboxRelay(h.reg.prisma, createLogger({ name: 'relay-test', level: 'silent' }), { topic: TOPICS.registryChanges }, eventLogPublisher(log));
+      const first = await relay.drainOnce();
+      expect(first.published).toBeGreaterThan(0);
+      expect((await relay.drainOnce()).published).toBe(0);
+      const got: { versionId?: string; toStage?: string; type?: string }[] = [];
+      const sub = await log.subscribe<{ versionId?: string; toStage?: string; type?: string }>({
+        group: 'registry-test',
+        consumer: 'c1',
+        topics: [TOPICS.registryChanges],
+        blockMs: 100,
+        handler: async (m) => {
+          got.push(m.value);
+        },
+      });
+      for (let i = 0; i < 50 && got.length < first.published; i++) await new Promise((r) => setTimeout(r, 100));
+      await sub.stop({ timeoutMs: 2000 });
+      expect(got).toHaveLength(first.published);
+      expect(got).toContainEqual(expect.objectContaining({ type: 'registry.stage-changed', versionId: v.id, toStage: 'shadow' }));
+    } finally {
+      await log.close({ timeoutMs: 2000 });
+      await redis.connect();
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
     }
   });
 });
