@@ -294,6 +294,16 @@ describe.each(REGIONS)('overlay %s', (region) => {
   const env = readEnvFile(join(dir, 'region.env'));
   const dataNs = `checkout-risk-data-${region}`;
 
+  it('exposes the registry UI only on this region`s internal host', () => {
+    const ingresses = ofKind(tree.resources, 'Ingress');
+    expect(ingresses.map(name)).toEqual(['registry-ui']);
+    const hosts = asObjArray(at(ingresses[0].doc, 'spec.rules')).map((r) => r['host']);
+    expect(hosts).toEqual([`risk-registry.${region}.internal.example.com`]);
+    expect(at(asObjArray(at(ingresses[0].doc, 'spec.rules'))[0], 'http.paths')).toEqual([
+      expect.objectContaining({ backend: { service: { name: 'registry', port: { name: 'http' } } } }),
+    ]);
+  });
+
   it('ships the alert rules, so the region`s own Prometheus evaluates them', () => {
     expect(ofKind(tree.resources, 'PrometheusRule').map(name)).toEqual(['checkout-risk']);
   });
@@ -553,6 +563,16 @@ const promtool = [process.env['PROMTOOL'], '/usr/bin/promtool', '/usr/local/bin/
   it('accepts every rule', () => {
     const out = execFileSync(String(promtool), ['check', 'rules', join(dir, 'alerts.rules.yaml')], { encoding: 'utf8', timeout: 60_000 });
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it('parses every Grafana query as PromQL', () => {
+    const dashboard = JSON.parse(readFileSync(join(DEPLOY, 'grafana', 'checkout-risk.json'), 'utf8')) as Obj;
+    const exprs = asObjArray(dashboard['panels']).flatMap((p) => asObjArray(p['targets']).map((t) => String(t['expr'])));
+    // Grafana substitutes its range variables before the query reaches Prometheus.
+    const rules = exprs.map((expr, i) => ({ record: `grafana:query_${i}`, expr: expr.replace(/\$__rate_interval|\$__interval|\$__range/g, '5m') }));
+    writeFileSync(join(dir, 'grafana.rules.yaml'), stringify({ groups: [{ name: 'grafana', rules }] }));
+    const out = execFileSync(String(promtool), ['check', 'rules', join(dir, 'grafana.rules.yaml')], { encoding: 'utf8', timeout: 60_000 });
+    expect(out).toMatch(new RegExp(`SUCCESS: ${exprs.length} rules found`));
   });
 
   it('fires exactly the expected alerts in each scenario of alerts.test.yaml', () => {
