@@ -44,7 +44,8 @@ function buildModule(service: RegistryService, prisma: RegistryPrisma): Type<unk
   return RegistryModule;
 }
 
-function artifactStore(cfg: RegistryConfig): ArtifactStore {
+/** Local content-addressed directory by default; S3-compatible (SigV4) when ARTIFACT_STORE=s3. */
+export function artifactStore(cfg: RegistryConfig): ArtifactStore {
   if (cfg.ARTIFACT_STORE === 's3') {
     return new S3ArtifactStore({
       endpoint: cfg.S3_ENDPOINT ?? '',

@@ -76,9 +76,12 @@ export async function startRegistry(name: string, extraEnv: Record<string, strin
       return { status: res.status, body: parsed as never };
     },
     async close() {
-      await reg.close();
-      await dropSchema(DATABASE_URL, schema);
-      await rm(artifactDir, { recursive: true, force: true });
+      try {
+        await reg.close();
+      } finally {
+        await dropSchema(DATABASE_URL, schema);
+        await rm(artifactDir, { recursive: true, force: true });
+      }
     },
   };
 }
