@@ -147,4 +147,21 @@ describe('trainModel (tfjs + GBDT)', () => {
       await expect(run).rejects.toBeInstanceOf(TrainingAbortedError);
     }
   });
+
+  it('blend picks the GBDT/MLP mix with the best validation AP and round-trips', async () => {
+    const validation = makeSyntheticFraudData(2000, NF, 303);
+    const r = await trainModel({ ...base, modelType: 'blend', validation, network: { epochs: 3, hiddenUnits: [16, 8] }, gbdt: { nTrees: 30, maxDepth: 4 } });
+    expect(r.bundle.components.map((c) => c.kind)).toEqual(['network', 'gbdt']);
+    const a = r.bundle.metricsSummary.blendGbdtWeight;
+    expect([0, 0.25, 0.5, 0.75, 1]).toContain(a);
+    const apWith = (w: number) => {
+      const [net, gb] = r.bundle.components;
+      const s = loadScorer({ ...r.bundle, components: [{ ...net, blendWeight: 1 - w }, { ...gb, blendWeight: w }] }).predictMarginBatch(validation.X, validation.nRows);
+      return averagePrecision(s, validation.y);
+    };
+    expect(r.bundle.metricsSummary.validationAveragePrecision).toBeCloseTo(apWith(a), 12);
+    expect(apWith(a)).toBeGreaterThanOrEqual(Math.max(apWith(0), apWith(1)));
+    const buf = serializeBundle(r.bundle);
+    expect(Array.from(loadScorer(parseBundle(buf)).predictBatch(test.X, test.nRows))).toEqual(Array.from(scores(r)));
+  });
 });
