@@ -30,6 +30,8 @@ export const redisEventLogConfigSchema = z.object({
   backend: z.literal('redis'),
   ...commonSchema,
   redisUrl: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** Redis Cluster seed nodes (`redis://host:port`); when set, `redisUrl` is ignored. */
+  redisClusterNodes: z.array(z.string().min(1)).optional(),
   keyPrefix: z.string().min(1).default('el'),
   defaultMaxLen: z.number().int().min(1).default(1_000_000),
   /**

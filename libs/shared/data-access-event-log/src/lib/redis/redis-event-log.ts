@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { isCluster, openRedis, type RedisConnection } from './redis-connection';
 import type { Logger } from '@risk/util-logging';
 import { BufferedPublisher } from '../buffered-publisher';
 import { EventLogClosedError, EventLogUnavailableError } from '../event-log.errors';
@@ -23,9 +23,9 @@ export class RedisEventLog implements EventLog {
   private constructor(
     private readonly settings: RedisEventLogSettings,
     /** Blocking publishes, group admin, lag, CLIENT UNBLOCK. */
-    private readonly admin: Redis,
+    private readonly admin: RedisConnection,
     /** Fail-fast connection behind the non-blocking queue (no offline queue, short command timeout). */
-    private readonly fast: Redis | undefined,
+    private readonly fast: RedisConnection | undefined,
     private readonly logger: Logger | undefined,
   ) {
     this.layout = new TopicLayout(settings.defaultPartitions, settings.topics, settings.defaultMaxLen);
@@ -41,12 +41,11 @@ export class RedisEventLog implements EventLog {
   }
 
   static async connect(settings: RedisEventLogSettings, logger?: Logger): Promise<RedisEventLog> {
-    const admin = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `${settings.clientId}:event-log` });
+    const admin = openRedis(settings, { maxRetriesPerRequest: 3, connectionName: `${settings.clientId}:event-log` });
     admin.on('error', (err: Error) => logger?.warn({ err: err.message }, 'event-log redis connection error'));
     const fast =
       settings.publishMode === 'non-blocking'
-        ? new Redis(settings.redisUrl, {
-            lazyConnect: true,
+        ? openRedis(settings, {
             enableOfflineQueue: false,
             maxRetriesPerRequest: 1,
             commandTimeout: settings.fastCommandTimeoutMs,
@@ -134,12 +133,9 @@ export class RedisEventLog implements EventLog {
 
   async lag(group: string, topics: readonly string[]): Promise<PartitionLag[]> {
     const keys = topics.flatMap((topic) => Array.from({ length: this.partitionsOf(topic) }, (_, partition) => ({ topic, partition, key: this.streamKey(topic, partition) })));
-    const pipeline = this.admin.pipeline();
-    for (const k of keys) {
-      pipeline.call('XINFO', 'GROUPS', k.key);
-      pipeline.xlen(k.key);
-    }
-    const replies = (await pipeline.exec()) ?? [];
+    // One call per stream, concurrently: a pipeline cannot span Cluster slots.
+    const settle = (p: Promise<unknown>): Promise<[Error | null, unknown]> => p.then((v) => [null, v] as [null, unknown], (e: Error) => [e, null]);
+    const replies = await Promise.all(keys.flatMap((k) => [settle(this.admin.call('XINFO', 'GROUPS', k.key)), settle(this.admin.xlen(k.key))]));
     const out: PartitionLag[] = [];
     for (let i = 0; i < keys.length; i++) {
       const [groupsErr, groupsReply] = replies[i * 2] ?? [];
@@ -172,8 +168,23 @@ export class RedisEventLog implements EventLog {
     await Promise.all([quietly(this.admin), this.fast ? quietly(this.fast) : Promise.resolve()]);
   }
 
-  private async xaddBatch(conn: Redis, records: readonly EventRecord<object>[]): Promise<void> {
+  private async xaddBatch(conn: RedisConnection, records: readonly EventRecord<object>[]): Promise<void> {
     if (records.length === 0) return;
+    if (isCluster(conn)) {
+      // Cluster pipelines must stay within one slot: one pipeline per partition stream, in parallel.
+      const byStream = new Map<string, EventRecord<object>[]>();
+      for (const r of records) {
+        const key = this.streamKey(r.topic, this.layout.partitionFor(r.topic, r.key));
+        byStream.set(key, [...(byStream.get(key) ?? []), r]);
+      }
+      await Promise.all([...byStream.values()].map((rs) => this.xaddPipeline(conn, rs)));
+    } else {
+      await this.xaddPipeline(conn, records);
+    }
+    if (conn === this.admin) this.published += records.length;
+  }
+
+  private async xaddPipeline(conn: RedisConnection, records: readonly EventRecord<object>[]): Promise<void> {
     const pipeline = conn.pipeline();
     const now = Date.now();
     for (const r of records) {
@@ -191,7 +202,6 @@ export class RedisEventLog implements EventLog {
     }
     const failed = (replies ?? []).find(([err]) => err);
     if (!replies || failed) throw new EventLogUnavailableError(`Redis event log publish failed: ${failed?.[0]?.message ?? 'no reply'}`, failed?.[0]);
-    if (conn === this.admin) this.published += records.length;
   }
 }
 
@@ -219,7 +229,7 @@ function findGroup(reply: unknown, group: string): GroupInfo | undefined {
   return undefined;
 }
 
-async function quietly(conn: Redis): Promise<void> {
+async function quietly(conn: RedisConnection): Promise<void> {
   try {
     if (conn.status === 'ready') await conn.quit();
     else conn.disconnect();

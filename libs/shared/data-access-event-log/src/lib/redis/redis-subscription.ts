@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { isCluster, openRedis, type RedisConnection } from './redis-connection';
 import type { Logger } from '@risk/util-logging';
 import { deadLetterRecord, deliver, sleep, stopWithin, type DeliverContext } from '../deliver';
 import type { RedisEventLogSettings } from '../event-log.options';
@@ -9,7 +9,7 @@ export interface RedisSubscriptionDeps {
   settings: RedisEventLogSettings;
   layout: TopicLayout;
   streamKey: (topic: string, partition: number) => string;
-  admin: Redis;
+  admin: RedisConnection;
   publishDeadLetter: (record: EventRecord<DeadLetter>) => Promise<void>;
   lag: (group: string, topics: readonly string[]) => Promise<PartitionLag[]>;
   logger?: Logger;
@@ -31,7 +31,9 @@ type RawEntry = [string, string[] | null];
  */
 export class RedisSubscription implements Subscription {
   readonly stats: SubscriptionStats = { handled: 0, failedAttempts: 0, deadLettered: 0, claimed: 0 };
-  private readonly conn: Redis;
+  private readonly conn: RedisConnection;
+  /** Cluster: streams live on different slots, so reads are per stream and poll instead of one multi-key BLOCK. */
+  private readonly polling: boolean;
   private readonly streams: StreamRef[];
   private readonly byKey = new Map<string, StreamRef>();
   private readonly batchSize: number;
@@ -56,11 +58,11 @@ export class RedisSubscription implements Subscription {
       Array.from({ length: deps.layout.partitionsOf(topic) }, (_, partition) => ({ topic, partition, key: deps.streamKey(topic, partition) })),
     ).filter((s) => !assignment || s.partition % assignment.count === assignment.index);
     for (const s of this.streams) this.byKey.set(s.key, s);
-    this.conn = new Redis(deps.settings.redisUrl, {
-      lazyConnect: true,
+    this.conn = openRedis(deps.settings, {
       maxRetriesPerRequest: null,
       connectionName: `${deps.settings.clientId}:event-log:${options.group}:${options.consumer}`,
     });
+    this.polling = isCluster(this.conn);
     this.conn.on('error', (err: Error) => deps.logger?.warn({ err: err.message, group: options.group }, 'event-log consumer connection error'));
     this.ctx = {
       group: options.group,
@@ -77,7 +79,7 @@ export class RedisSubscription implements Subscription {
 
   async start(): Promise<void> {
     await this.conn.connect();
-    this.clientId = Number(await this.conn.client('ID'));
+    if (!isCluster(this.conn)) this.clientId = Number(await this.conn.client('ID'));
     await this.ensureGroups();
     this.state = 'running';
     this.nextClaimAt = Date.now() + Math.min(this.claimIdleMs, 1_000);
@@ -167,6 +169,7 @@ export class RedisSubscription implements Subscription {
   }
 
   private async read(): Promise<unknown> {
+    if (this.polling) return this.pollRead();
     const blockMs = Math.max(1, Math.min(this.blockMs, this.nextClaimAt - Date.now()));
     this.blocked = true;
     try {
@@ -179,23 +182,30 @@ export class RedisSubscription implements Subscription {
     }
   }
 
+  private async pollRead(): Promise<unknown> {
+    const deadline = Date.now() + Math.max(1, Math.min(this.blockMs, this.nextClaimAt - Date.now()));
+    while (this.running()) {
+      const replies = await Promise.all(
+        this.streams.map((s) => this.conn.call('XREADGROUP', 'GROUP', this.options.group, this.options.consumer, 'COUNT', String(this.batchSize), 'STREAMS', s.key, '>')),
+      );
+      const merged = replies.flatMap((r) => (Array.isArray(r) ? (r as unknown[]) : []));
+      if (merged.length > 0 || Date.now() >= deadline) return merged;
+      await sleep(Math.min(25, this.blockMs));
+    }
+    return null;
+  }
+
   /** After a restart under the same consumer name, our own PEL is delivered again before anything new. */
   private async recoverOwnPending(): Promise<void> {
-    const cursors = new Map(this.streams.map((s) => [s.key, '0']));
-    for (let round = 0; round < 10_000 && cursors.size > 0 && this.running(); round++) {
-      const keys = [...cursors.keys()];
-      const reply = await this.conn.call(
-        'XREADGROUP', 'GROUP', this.options.group, this.options.consumer, 'COUNT', String(this.batchSize),
-        'STREAMS', ...keys, ...keys.map((k) => cursors.get(k) ?? '0'),
-      );
-      const perStream = parseRead(reply);
-      for (const key of keys) {
-        const entries = (perStream.get(key) ?? []).filter((e) => e[1] !== null);
-        if (entries.length === 0) cursors.delete(key);
-        else cursors.set(key, entries[entries.length - 1][0]);
+    for (const s of this.streams) {
+      let cursor = '0';
+      for (let round = 0; round < 10_000 && this.running(); round++) {
+        const reply = await this.conn.call('XREADGROUP', 'GROUP', this.options.group, this.options.consumer, 'COUNT', String(this.batchSize), 'STREAMS', s.key, cursor);
+        const entries = parseRead(reply).get(s.key) ?? [];
+        if (entries.length === 0) break;
+        cursor = entries[entries.length - 1][0];
+        await this.process(reply, true);
       }
-      if (perStream.size === 0) break;
-      await this.process(reply, true);
     }
   }
 

@@ -1,4 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { waitFor } from './wait-for';
 
@@ -52,4 +55,52 @@ function isListening(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+export interface OwnedRedisCluster {
+  nodes: string[];
+  kill(): Promise<void>;
+}
+
+/** Three test-owned masters on 63xx ports, joined with `redis-cli --cluster create`. */
+export async function startOwnedRedisCluster(): Promise<OwnedRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'el-cluster-'));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const base = 6300 + Math.floor(Math.random() * 97);
+    const ports = [base, base + 1, base + 2];
+    if ((await Promise.all(ports.map(isListening))).some(Boolean)) continue;
+    const children = ports.map((port) =>
+      spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes',
+          '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir],
+        { stdio: 'ignore' },
+      ),
+    );
+    const killAll = async (): Promise<void> => {
+      await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => (c.once('exit', r), c.kill('SIGKILL'))) : undefined)));
+    };
+    try {
+      await waitFor(async () => (await Promise.all(ports.map(isListening))).every(Boolean), 5_000, 'cluster nodes', 25);
+      execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore', timeout: 15_000 });
+      await waitFor(
+        () => ports.every((p) => execFileSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { timeout: 2_000 }).toString().includes('cluster_state:ok')),
+        15_000,
+        'cluster_state:ok',
+        100,
+      );
+    } catch {
+      await killAll();
+      continue;
+    }
+    return {
+      nodes: ports.map((p) => `redis://127.0.0.1:${p}`),
+      kill: async () => {
+        await killAll();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  throw new Error('could not start a test-owned Redis Cluster');
 }
