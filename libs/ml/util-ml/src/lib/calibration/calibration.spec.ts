@@ -17,7 +17,7 @@ function miscalibrated(n: number, seed: number) {
 
 describe('calibration', () => {
   it('Platt scaling recovers the true slope and intercept', () => {
-    const { z, y } = miscalibrated(40_000, 1);
+    const { z, y } = miscalibrated(20_000, 1);
     const c = fitPlatt(z, y);
     if (c.kind !== 'platt') throw new Error('expected platt');
     expect(c.a).toBeCloseTo(0.5, 1);
@@ -36,8 +36,8 @@ describe('calibration', () => {
   });
 
   it('both methods reduce ECE on held-out data', () => {
-    const fit = miscalibrated(20_000, 2);
-    const test = miscalibrated(20_000, 3);
+    const fit = miscalibrated(10_000, 2);
+    const test = miscalibrated(10_000, 3);
     const raw = Array.from(test.z, sigmoid);
     const before = expectedCalibrationError(raw, test.y, 10).ece;
     for (const c of [fitPlatt(fit.z, fit.y), fitIsotonic(fit.z, fit.y)]) {

@@ -1,10 +1,13 @@
 type Scores = ArrayLike<number>;
 type Labels = ArrayLike<number>;
 
-/** Indices sorted by descending score (stable). */
+/** Indices sorted by descending score (stable). NaN scores are rejected: they would make the order undefined. */
 function orderDesc(scores: Scores): Uint32Array {
   const idx = new Uint32Array(scores.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  for (let i = 0; i < idx.length; i++) {
+    if (Number.isNaN(scores[i])) throw new RangeError(`score ${i} is NaN`);
+    idx[i] = i;
+  }
   return idx.sort((a, b) => scores[b] - scores[a] || a - b);
 }
 

@@ -51,6 +51,11 @@ export async function trainModel(input: TrainModelInput): Promise<TrainModelResu
   const rng = new Prng(seed);
   assertDataset(input.train, 'train');
   if (input.featureNames.length !== input.train.nFeatures) throw new DatasetInvalidError('featureNames length != nFeatures');
+  for (const [name, d] of [['validation', input.validation], ['calibration', input.calibration]] as const) {
+    if (!d) continue;
+    assertDataset(d, name);
+    if (d.nFeatures !== input.train.nFeatures) throw new DatasetInvalidError(`${name} has ${d.nFeatures} features, train has ${input.train.nFeatures}`);
+  }
   let train = input.train;
   let calibration = input.calibration;
   let validation = input.validation;
