@@ -94,9 +94,15 @@ describe('registry UI in headless Chromium', () => {
     await page.getByTestId('audit').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, '04-after-promotion.png'), fullPage: true });
 
+    // The canary controller's timeline steps show up for everyone.
+    const v2 = (await h.call('GET', '/api/v1/models/checkout-fraud', token('controller'))).body.versions.find((v: { version: number }) => v.version === 2);
+    const step = await h.call('POST', `/api/v1/versions/${v2.id}/rollout-steps`, token('controller'), { region: 'us', step: 'canary-5', trafficPercent: 5, status: 'passed' });
+    expect(step.status).toBe(201);
+
     // A viewer sees everything but no mutation buttons.
     await page.locator('#logout').click();
     await login(page, 'victor');
+    expect(await page.getByTestId('timeline').innerText()).toMatch(/v2\s+us\s+canary-5\s+5%\s+passed\s+controller/);
     expect(await page.locator('button[data-action]').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, '05-viewer.png'), fullPage: true });
     expect(consoleErrors.filter((e) => !e.includes('401'))).toEqual([]);

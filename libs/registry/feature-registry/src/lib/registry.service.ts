@@ -285,7 +285,7 @@ export class RegistryService {
     };
   }
 
-  private deploymentsFrom(versions: Prisma.ModelVersionGetPayload<{ include: { stages: true } }>[]) {
+  private deploymentsFrom(versions: { id: string; version: number; artifactSha256: string; policyVersion: string; stages: { region: string; stage: string; updatedAt: Date }[] }[]) {
     return Object.fromEntries(
       this.opts.regions.map((region) => {
         const slot = (stage: LiveStage) => {
@@ -546,7 +546,11 @@ export class RegistryService {
   async deployments(actor: Principal, modelName: string) {
     await this.guard(actor, 'read');
     const m = await this.modelByName(modelName);
-    const versions = await this.db.modelVersion.findMany({ where: { modelId: m.id, stages: { some: { stage: { in: [...LIVE_STAGES] } } } }, include: { stages: true } });
+    // The scorer polls this: fetch only pointer fields, never the metrics/curves JSON.
+    const versions = await this.db.modelVersion.findMany({
+      where: { modelId: m.id, stages: { some: { stage: { in: [...LIVE_STAGES] } } } },
+      select: { id: true, version: true, artifactSha256: true, policyVersion: true, stages: { select: { region: true, stage: true, updatedAt: true } } },
+    });
     return { model: m.name, modelId: m.id, regions: this.deploymentsFrom(versions) };
   }
 
