@@ -223,12 +223,13 @@ describe('Redis event log, consumer process killed with SIGKILL mid-stream', () 
     const topic = 'kill9';
     const n = 300;
     const log = await createEventLog({ backend: 'redis', redisUrl: REDIS_URL, keyPrefix, defaultPartitions: 2 });
-    const child = spawn(process.execPath, ['-r', './tools/node/register.js', 'libs/shared/data-access-event-log/src/lib/testing/consumer-process.fixture.ts', REDIS_URL, keyPrefix, topic, 'g', 'doomed', '5'], {
+    const child = spawn(process.execPath, ['-r', './tools/node/register.js', 'libs/shared/data-access-event-log/src/lib/testing/consumer-process.fixture.ts', REDIS_URL, keyPrefix, topic, 'g', 'doomed', '2', '150'], {
       cwd: process.cwd(),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const handledByChild = new Set<number>();
     let ready = false;
+    let stuck = false;
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -236,6 +237,7 @@ describe('Redis event log, consumer process killed with SIGKILL mid-stream', () 
       buffered = lines.pop() ?? '';
       for (const line of lines) {
         if (line === 'ready') ready = true;
+        else if (line === 'stuck') stuck = true;
         else if (line.startsWith('handled ')) handledByChild.add(Number(line.slice(8)));
       }
     });
@@ -243,11 +245,13 @@ describe('Redis event log, consumer process killed with SIGKILL mid-stream', () 
     try {
       await waitFor(() => ready, 30_000, 'the consumer process to subscribe', 50);
       await log.publishBatch(Array.from({ length: n }, (_, seq) => ({ topic, key: `k${seq % 7}`, value: { seq } })));
-      await waitFor(() => handledByChild.size >= 40, 20_000, 'the child to be mid-stream');
+      await waitFor(() => stuck, 20_000, 'the child to be mid-update of event 150');
+      await new Promise((r) => setTimeout(r, 50)); // let its other partition run on a little
       child.kill('SIGKILL');
       await exited;
       const pendingAfterKill = (await log.lag('g', [topic])).reduce((s, l) => s + l.pending, 0);
       expect(pendingAfterKill).toBeGreaterThan(0);
+      expect(handledByChild.has(150)).toBe(false);
 
       const handledBySurvivor = new Set<number>();
       const survivor = await log.subscribe<{ seq: number }>({
