@@ -373,3 +373,39 @@ describe('registry API (real PostgreSQL)', () => {
     }
   });
 });
+
+describe('registry API robustness', () => {
+  it('answers malformed input with 4xx and a code, never a 500', async () => {
+    const probes: [string, string, unknown][] = [
+      ['GET', '/api/v1/versions/not-a-uuid', undefined],
+      ['GET', `/api/v1/versions/${'-'.repeat(36)}`, undefined],
+      ['GET', '/api/v1/versions/not-a-uuid/rollout-steps', undefined],
+      ['GET', '/api/v1/versions/not-a-uuid/evidence', undefined],
+      ['GET', '/api/v1/versions/00000000-0000-0000-0000-000000000000/artifact', undefined],
+      ['POST', '/api/v1/promotion-requests/xyz/execute', {}],
+      ['POST', '/api/v1/promotion-requests/00000000-0000-0000-0000-000000000000/approve', {}],
+      ['GET', '/api/v1/events?afterSeq=99999999999', undefined],
+      ['GET', '/api/v1/audit?beforeSeq=-1&limit=100000', undefined],
+      ['GET', '/api/v1/audit/live?region=eu', undefined],
+      ['GET', '/api/v1/models/nope/regions/eu', undefined],
+      ['GET', `/api/v1/models/${MODEL}/regions/mars`, undefined],
+      ['POST', `/api/v1/models/${MODEL}/versions`, [1, 2, 3]],
+      ['POST', `/api/v1/models/${MODEL}/versions`, { artifactSha256: 'A'.repeat(64), artifactSizeBytes: -1, metrics: { summary: { auc: 'x' } } }],
+      ['POST', '/api/v1/models', null],
+      ['POST', '/api/v1/freeze-windows', { name: 'x', startsAt: '2026-01-02T00:00:00Z', endsAt: '2026-01-01T00:00:00Z', reason: 'bad range' }],
+      ['PUT', `/api/v1/models/${MODEL}/aliases/champion`, { versionId: 'nope' }],
+      ['DELETE', '/api/v1/freeze-windows/abc', undefined],
+      ['GET', '/api/v1/promotion-requests?status=weird', undefined],
+    ];
+    for (const [method, path, body] of probes) {
+      const token = method === 'GET' ? T.victor : T.rita;
+      const r = await h.call(method, path, token, body);
+      expect({ path, status: r.status < 500 && r.status >= 400 }).toEqual({ path, status: true });
+      expect(typeof r.body.error?.code).toBe('string');
+    }
+    const raw = await fetch(`${h.baseUrl}/api/v1/models`, { method: 'POST', headers: { authorization: `Bearer ${T.mia}`, 'content-type': 'application/json' }, body: '{"name":' });
+    expect(raw.status).toBe(400);
+    const tooBig = await fetch(`${h.baseUrl}/api/v1/models`, { method: 'POST', headers: { authorization: `Bearer ${T.mia}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', description: 'y'.repeat(2 * 1024 * 1024) }) });
+    expect(tooBig.status).toBe(413);
+  });
+});

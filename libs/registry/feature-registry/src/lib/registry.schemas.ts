@@ -21,6 +21,11 @@ const reason = z.string().trim().min(3, 'say why (at least 3 characters)').max(2
 const evidence = z.record(z.string(), z.unknown()).default({});
 const regionField = z.string().min(2).max(16);
 
+export const listRequestsQuerySchema = z.object({
+  model: z.string().max(100).optional(),
+  status: z.enum(['pending', 'approved', 'rejected', 'executed', 'cancelled']).optional(),
+});
+
 export const createModelSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, . _ -'),
   description: z.string().max(2000).default(''),
@@ -80,11 +85,11 @@ export const auditQuerySchema = z.object({
   versionId: z.uuid().optional(),
   region: regionField.optional(),
   action: z.string().max(100).optional(),
-  beforeSeq: z.coerce.number().int().positive().optional(),
+  beforeSeq: z.coerce.number().int().positive().max(2_147_483_647).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const liveAtQuerySchema = z.object({ region: regionField, at: z.iso.datetime({ offset: true }), model: z.string().max(100).optional() });
-export const eventsQuerySchema = z.object({ afterSeq: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const eventsQuerySchema = z.object({ afterSeq: z.coerce.number().int().min(0).max(2_147_483_647).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /** Parses untrusted input into a typed command or throws a 400 with every issue listed. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

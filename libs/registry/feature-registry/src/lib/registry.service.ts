@@ -12,6 +12,7 @@ import {
   evidenceSchema,
   executeSchema,
   freezeSchema,
+  listRequestsQuerySchema,
   liveAtQuerySchema,
   parseInput,
   promotionRequestSchema,
@@ -24,6 +25,7 @@ import {
 import { APPROVAL_REQUIRED, assertTransition, isStage, LIVE_STAGES, type LiveStage, type Stage, type TransitionAction } from './stage-machine';
 
 export const STAGE_CHANGED_EVENT = 'registry.stage-changed';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ROLLOUT_STEP_EVENT = 'registry.rollout-step';
 
 export interface RegistryServiceOptions {
@@ -236,7 +238,7 @@ export class RegistryService {
   }
 
   private async versionById(id: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('VERSION_NOT_FOUND', `No version ${id}`);
+    if (!UUID.test(id)) throw new NotFoundError('VERSION_NOT_FOUND', `No version ${id}`);
     const v = await this.db.modelVersion.findUnique({ where: { id }, include: { model: true, stages: true } });
     if (!v) throw new NotFoundError('VERSION_NOT_FOUND', `No version ${id}`);
     return v;
@@ -412,10 +414,11 @@ export class RegistryService {
     });
   }
 
-  async listRequests(actor: Principal, query: { model?: string; status?: string }) {
+  async listRequests(actor: Principal, query: unknown) {
     await this.guard(actor, 'read');
-    const modelId = query.model ? (await this.modelByName(query.model)).id : undefined;
-    return this.db.promotionRequest.findMany({ where: { modelId, status: query.status }, orderBy: { createdAt: 'desc' }, take: 200 });
+    const q = parseInput(listRequestsQuerySchema, query);
+    const modelId = q.model ? (await this.modelByName(q.model)).id : undefined;
+    return this.db.promotionRequest.findMany({ where: { modelId, status: q.status }, orderBy: { createdAt: 'desc' }, take: 200 });
   }
 
   private async decide(actor: Principal, requestId: string, body: unknown, decision: 'approved' | 'rejected') {
@@ -447,7 +450,7 @@ export class RegistryService {
   }
 
   private uuidOr404(id: string, code: string): string {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError(code, `No such id ${id}`);
+    if (!UUID.test(id)) throw new NotFoundError(code, `No such id ${id}`);
     return id;
   }
 
@@ -636,6 +639,7 @@ export class RegistryService {
 
   async listRolloutSteps(actor: Principal, q: { versionId?: string; model?: string; region?: string }) {
     await this.guard(actor, 'read');
+    if (q.versionId !== undefined) this.uuidOr404(q.versionId, 'VERSION_NOT_FOUND');
     const modelId = q.model ? (await this.modelByName(q.model)).id : undefined;
     return this.db.rolloutStep.findMany({ where: { versionId: q.versionId, modelId, region: q.region }, orderBy: { seq: 'asc' }, take: 1000 });
   }
@@ -653,6 +657,7 @@ export class RegistryService {
 
   async listEvidence(actor: Principal, versionId: string) {
     await this.guard(actor, 'read');
+    this.uuidOr404(versionId, 'VERSION_NOT_FOUND');
     const rows = await this.db.auditLog.findMany({ where: { versionId, action: 'evidence.attached' }, orderBy: { seq: 'asc' } });
     return rows.map((r) => ({ id: r.id, actor: r.actor, region: r.region, createdAt: r.createdAt, ...(r.details as Record<string, unknown>) }));
   }
