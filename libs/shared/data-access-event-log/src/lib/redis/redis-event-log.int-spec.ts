@@ -273,3 +273,46 @@ describe('Redis event log, consumer process killed with SIGKILL mid-stream', () 
     }
   }, 60_000);
 });
+
+describe('Redis event log boot against an unreachable Redis', () => {
+  const closedPort = 'redis://127.0.0.1:1';
+
+  it('fails fast in blocking mode with a typed error', async () => {
+    const t0 = Date.now();
+    await expect(createEventLog({ backend: 'redis', redisUrl: closedPort })).rejects.toMatchObject({ code: 'EVENT_LOG_UNAVAILABLE', kind: 'unavailable' });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('boots in non-blocking mode and counts what it cannot send', async () => {
+    const log = await createEventLog({ backend: 'redis', redisUrl: closedPort, publishMode: 'non-blocking' });
+    try {
+      expect(log.offer('t', 'k', { a: 1 })).toBe(true);
+      await log.publish('t', 'k', { a: 2 });
+      await log.flush(2_000);
+      expect(log.publisherStats()).toEqual({ published: 0, dropped: 2, buffered: 0 });
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('a non-blocking log booted while Redis was down starts publishing once it is up', async () => {
+    const first = await startOwnedRedis();
+    await first.kill();
+    const log = await createEventLog({ backend: 'redis', redisUrl: first.url, keyPrefix: 'late', publishMode: 'non-blocking' });
+    const server = await startOwnedRedis(first.port);
+    try {
+      await waitFor(async () => {
+        log.offer('t', 'k', { late: true });
+        await log.flush(1_000);
+        return log.publisherStats().published > 0;
+      }, 10_000, 'publishes to get through after Redis came up', 100);
+      const check = new Redis(server.url);
+      const lens = await Promise.all(Array.from({ length: 8 }, (_, p) => check.xlen(`late:{t:${p}}`)));
+      check.disconnect();
+      expect(lens.reduce((a, b) => a + b, 0)).toBe(log.publisherStats().published);
+    } finally {
+      await log.close();
+      await server.kill();
+    }
+  });
+});

@@ -58,8 +58,13 @@ export class RedisEventLog implements EventLog {
     try {
       await admin.connect();
     } catch (error) {
+      if (fast) {
+        // Non-blocking logs must boot while Redis is down; both connections keep reconnecting in the background.
+        logger?.warn({ err: (error as Error).message }, 'event-log: Redis not reachable yet; publishes drop until it is');
+        await fast.connect().catch(() => undefined);
+        return new RedisEventLog(settings, admin, fast, logger);
+      }
       admin.disconnect();
-      fast?.disconnect();
       throw new EventLogUnavailableError(`Redis event log unreachable at ${redactUrl(settings.redisUrl)}`, error);
     }
     // A non-blocking producer must not fail the boot: it starts dropping (counted) until Redis is back.

@@ -14,9 +14,10 @@ export interface OwnedRedis {
   kill(): Promise<void>;
 }
 
-export async function startOwnedRedis(): Promise<OwnedRedis> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = 6300 + Math.floor(Math.random() * 100);
+/** `port`: restart on a known port (e.g. after a kill); otherwise a free random 63xx port. */
+export async function startOwnedRedis(fixedPort?: number): Promise<OwnedRedis> {
+  for (let attempt = 0; attempt < (fixedPort ? 1 : 5); attempt++) {
+    const port = fixedPort ?? 6300 + Math.floor(Math.random() * 100);
     if (await isListening(port)) continue;
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     try {
