@@ -69,7 +69,16 @@ describe('registry UI in headless Chromium', () => {
     // Four eyes: she cannot approve her own request — no button, a hint instead.
     expect(await row.locator('button').count()).toBe(0);
     expect(await row.innerText()).toContain('awaiting another release manager');
-    await page.getByTestId('logout').click().catch(async () => page.locator('#logout').click());
+    // She schedules a peak-event freeze for apac; the region shows it at once.
+    await page.getByTestId('freeze-new').click();
+    await page.locator('#f-name').fill('Singles Day');
+    await page.locator('.f-region[value="apac"]').check();
+    await page.locator('#f-reason').fill('peak traffic in apac');
+    await confirmDialog(page);
+    await page.getByTestId('region-apac').getByText('frozen: Singles Day').waitFor();
+    expect(await page.getByTestId('freezes').innerText()).toMatch(/Singles Day\s+active[\s\S]*apac/);
+    expect(await page.getByTestId('region-eu').innerText()).not.toContain('frozen');
+    await page.locator('#logout').click();
 
     // rob approves, then promotes.
     await login(page, 'rob');

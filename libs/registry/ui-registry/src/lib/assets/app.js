@@ -142,6 +142,7 @@
     $('model-name').textContent = m.name;
     $('model-desc').textContent = m.description || '';
     renderRegions();
+    renderFreezes();
     renderRequests();
     renderVersions();
     renderCompare();
@@ -167,6 +168,21 @@
         slot('Production', d.production) + slot('Canary', d.canary) + slot('Shadow', d.shadow) + actions + '</div>';
     }).join('');
     $('freeze-note').textContent = frozenAny ? 'A peak-event freeze is active: promotions need an override with a reason.' : '';
+  }
+
+  function renderFreezes() {
+    const now = Date.now();
+    const rows = state.freezes.map(function (f) {
+      const active = Date.parse(f.startsAt) <= now && Date.parse(f.endsAt) > now;
+      const upcoming = Date.parse(f.startsAt) > now;
+      const status = active ? '<span class="chip canary">active</span>' : upcoming ? '<span class="chip approved">scheduled</span>' : '<span class="chip archived">ended</span>';
+      const btn = (active || upcoming) && can('freeze.manage') ? '<button type="button" class="small" data-action="freeze-end" data-id="' + f.id + '">End now</button>' : '';
+      return '<tr><td>' + esc(f.name) + '</td><td>' + status + '</td><td class="when">' + esc(when(f.startsAt)) + '</td><td class="when">' + esc(when(f.endsAt)) + '</td><td>' + esc(f.regions.length ? f.regions.join(', ') : 'all regions') + '</td><td>' + esc(f.reason) + '</td><td>' + esc(f.createdBy) + '</td><td>' + btn + '</td></tr>';
+    });
+    const add = can('freeze.manage') ? '<p><button type="button" class="small" data-action="freeze-new" data-testid="freeze-new">Schedule a freeze…</button></p>' : '';
+    $('freezes').innerHTML = (rows.length
+      ? '<table><thead><tr><th>Name</th><th>Status</th><th>Starts</th><th>Ends</th><th>Regions</th><th>Reason</th><th>By</th><th></th></tr></thead><tbody>' + rows.join('') + '</tbody></table>'
+      : '<p class="empty">No freezes scheduled.</p>') + add;
   }
 
   function renderRequests() {
@@ -362,6 +378,26 @@
           if (f && val('f-override')) body.freezeOverride = { reason: val('f-override') };
           return api('POST', '/api/v1/promotion-requests/' + req.id + '/execute', body).then(function (r) { return 'v' + r.version + ' is now ' + r.to + ' in ' + r.region + '.'; });
         });
+    } else if (action === 'freeze-new') {
+      const pad = function (d) { return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); };
+      const start = new Date();
+      openDialog('Schedule a peak-event freeze',
+        '<label for="f-name">Name</label><input id="f-name" placeholder="e.g. Black Friday">' +
+        '<label for="f-start">Starts (your local time)</label><input id="f-start" type="datetime-local" value="' + pad(start) + '">' +
+        '<label for="f-end">Ends (your local time)</label><input id="f-end" type="datetime-local" value="' + pad(new Date(start.getTime() + 86400000)) + '">' +
+        '<label>Regions (none ticked = all)</label>' + state.model.regions.map(function (r) { return '<label class="inline"><input type="checkbox" class="f-region" value="' + esc(r) + '"> ' + esc(r) + '</label>'; }).join('') +
+        '<label for="f-reason">Why?</label><textarea id="f-reason" rows="2"></textarea>',
+        'Schedule freeze', 'primary', function () {
+          const regions = Array.prototype.slice.call(document.querySelectorAll('.f-region:checked')).map(function (el) { return el.value; });
+          const iso = function (id) { const v = val(id); return v ? new Date(v).toISOString() : ''; };
+          return api('POST', '/api/v1/freeze-windows', { name: val('f-name'), startsAt: iso('f-start'), endsAt: iso('f-end'), regions: regions, reason: val('f-reason') }).then(function (f) { return 'Freeze ' + f.name + ' scheduled.'; });
+        });
+    } else if (action === 'freeze-end') {
+      const fz = state.freezes.filter(function (x) { return x.id === id; })[0];
+      if (!fz) return;
+      openDialog('End the ' + fz.name + ' freeze now?', '<p>Promotions in ' + esc(fz.regions.length ? fz.regions.join(', ') : 'all regions') + ' will no longer need an override.</p>', 'End freeze', 'danger', function () {
+        return api('DELETE', '/api/v1/freeze-windows/' + fz.id).then(function () { return 'Freeze ' + fz.name + ' ended.'; });
+      });
     } else if (action === 'rollback') {
       const region = b.getAttribute('data-region');
       const d = state.model.deployments[region] || {};
