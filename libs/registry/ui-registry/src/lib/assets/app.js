@@ -156,18 +156,18 @@
 
   function renderRegions() {
     const m = state.model;
-    let frozenAny = false;
+    const frozen = [];
     $('regions').innerHTML = m.regions.map(function (r) {
       const d = m.deployments[r] || {};
       const f = activeFreeze(r);
-      if (f) frozenAny = true;
+      if (f) frozen.push(r);
       const actions = can('rollback') && d.production
         ? '<div class="actions"><button type="button" class="small danger" data-action="rollback" data-region="' + esc(r) + '" data-testid="rollback-' + esc(r) + '">Roll back production</button></div>'
         : '';
       return '<div class="region" data-testid="region-' + esc(r) + '"><h3>' + esc(r) + (f ? '<span class="frozen" title="' + esc(f.reason) + '">❄ frozen: ' + esc(f.name) + '</span>' : '') + '</h3>' +
         slot('Production', d.production) + slot('Canary', d.canary) + slot('Shadow', d.shadow) + actions + '</div>';
     }).join('');
-    $('freeze-note').textContent = frozenAny ? 'A peak-event freeze is active: promotions need an override with a reason.' : '';
+    $('freeze-note').textContent = frozen.length ? 'Frozen now: ' + frozen.join(', ') + '. Promotions there need an override with a reason.' : '';
   }
 
   function renderFreezes() {
