@@ -19,9 +19,10 @@ const scopeRules = [
   { sourceTag: 'scope:scoring', onlyDependOnLibsWithTags: ['scope:shared', 'scope:features', 'scope:ml', 'scope:registry', 'scope:scoring'] },
   { sourceTag: 'scope:training', onlyDependOnLibsWithTags: ['scope:shared', 'scope:features', 'scope:ml', 'scope:registry', 'scope:training'] },
   { sourceTag: 'scope:rollout', onlyDependOnLibsWithTags: ['scope:shared', 'scope:features', 'scope:ml', 'scope:registry', 'scope:scoring', 'scope:rollout'] },
+  { sourceTag: 'scope:monitoring', onlyDependOnLibsWithTags: ['scope:shared', 'scope:features', 'scope:ml', 'scope:registry', 'scope:monitoring'] },
   {
     sourceTag: 'scope:tools',
-    onlyDependOnLibsWithTags: ['scope:shared', 'scope:features', 'scope:ml', 'scope:registry', 'scope:scoring', 'scope:training', 'scope:rollout', 'scope:tools'],
+    onlyDependOnLibsWithTags: ['scope:shared', 'scope:features', 'scope:ml', 'scope:registry', 'scope:scoring', 'scope:training', 'scope:rollout', 'scope:monitoring', 'scope:tools'],
   },
 ];
 
