@@ -8,6 +8,11 @@ export interface GbdtConfig {
   learningRate: number;
   /** At most 256 (bins are stored as bytes). */
   maxBins: number;
+  /**
+   * 'quantile': equal-mass bins. 'tails': cosine-spaced quantiles, finer at both ends (where fraud rules such
+   * as "amount > 220" live) and ~1.6x coarser in the middle.
+   */
+  binSpacing: 'quantile' | 'tails';
   /** Minimum hessian sum in a child. */
   minChildWeight: number;
   /** L2 on leaf values. */
@@ -28,6 +33,7 @@ export const GBDT_DEFAULTS: GbdtConfig = {
   learningRate: 0.08,
   // Coarse bins blur sharp tail rules (the handbook's amount > 220 sits above the 99.8th percentile).
   maxBins: 256,
+  binSpacing: 'tails',
   minChildWeight: 1,
   lambda: 1,
   gamma: 0,
@@ -55,7 +61,7 @@ export interface GbdtTrainResult {
 }
 
 /** Quantile cut points per feature from (a seeded sample of) training rows; values are float32 data values. */
-function computeEdges(d: Dataset, maxBins: number, rng: Prng): Float32Array[] {
+function computeEdges(d: Dataset, maxBins: number, spacing: GbdtConfig['binSpacing'], rng: Prng): Float32Array[] {
   const sampleN = Math.min(d.nRows, 100_000);
   const rows = new Uint32Array(sampleN);
   for (let i = 0; i < sampleN; i++) rows[i] = sampleN === d.nRows ? i : rng.int(d.nRows);
@@ -70,7 +76,8 @@ function computeEdges(d: Dataset, maxBins: number, rng: Prng): Float32Array[] {
     const sorted = col.subarray(0, m).sort();
     const cuts: number[] = [];
     for (let b = 1; b < maxBins && m > 0; b++) {
-      const v = sorted[Math.min(m - 1, Math.floor((b * m) / maxBins))];
+      const q = spacing === 'tails' ? 0.5 - 0.5 * Math.cos((Math.PI * b) / maxBins) : b / maxBins;
+      const v = sorted[Math.min(m - 1, Math.floor(q * m))];
       // Edge at the largest value strictly below the quantile keeps ties together in one bin.
       const c = lowerNeighbour(sorted, v);
       if (c !== undefined && (cuts.length === 0 || c > cuts[cuts.length - 1])) cuts.push(c);
@@ -146,7 +153,7 @@ export async function trainGbdt(input: GbdtTrainInput): Promise<GbdtTrainResult>
   const rng = new Prng(cfg.seed);
   const N = train.nRows;
   const F = train.nFeatures;
-  const edges = computeEdges(train, cfg.maxBins, rng);
+  const edges = computeEdges(train, cfg.maxBins, cfg.binSpacing, rng);
   const nBins = edges.map((e) => e.length + 1);
   const B = Math.max(...nBins);
   const bins = binData(train, edges);
