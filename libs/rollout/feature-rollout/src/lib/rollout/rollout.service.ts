@@ -110,6 +110,10 @@ export class RolloutService {
     return r;
   }
 
+  events(id: string) {
+    return this.d.repo.events(id);
+  }
+
   list(active?: boolean): Promise<Rollout[]> {
     return this.d.repo.list(active === undefined ? {} : { active });
   }
@@ -169,8 +173,12 @@ export class RolloutService {
 
   // ───────────── decisions ─────────────
 
-  /** Called by the leader's decision consumer for every decision.made event. Cheap, synchronous. */
-  ingestDecision(e: DecisionMadeEvent): void {
+  /**
+   * Called by the leader's decision consumer for every decision.made event. Cheap, synchronous. Returns the ids of
+   * rollouts whose canary window took the decision (the caller may keep it for the matured-label report).
+   */
+  ingestDecision(e: DecisionMadeEvent): string[] {
+    const took: string[] = [];
     const at = Date.parse(e.occurredAt);
     for (const r of this.active) {
       if (!r.regions.includes(e.region) || at < Date.parse(r.stepStartedAt)) continue;
@@ -180,12 +188,14 @@ export class RolloutService {
         const slot = this.canaryWindows.get(r.id);
         if (!slot || slot.key !== key) continue;
         recordDecision(slot.w, e);
+        took.push(r.id);
         if (e.payload.action === 'allow') this.track(e, { rolloutId: r.id, windowKey: key, arm: e.payload.arm, region: e.region, paymentMethodId: e.payload.subject.paymentMethodId });
       } else if (status === 'shadow') {
         const slot = this.shadowWindows.get(r.id);
         if (slot && slot.key === key) recordShadow(slot.w, e, r.subject.versionId);
       }
     }
+    return took;
   }
 
   private track(e: DecisionMadeEvent, t: TrackedCheckout): void {
