@@ -265,7 +265,7 @@ describe('streaming equals batch (property)', () => {
         expect(Array.from(packed.values)).toEqual(Array.from(batch.values));
         expect(Array.from(packed.missing)).toEqual(Array.from(batch.missing));
       }),
-      { numRuns: 150 },
+      { numRuns: 150, endOnFailure: true },
     );
   });
 });

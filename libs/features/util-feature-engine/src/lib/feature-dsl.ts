@@ -110,7 +110,8 @@ export function defineWindowedView(input: WindowedViewInput): WindowedViewDef {
 /**
  * count/sum/avg/min/max/std over the view's value; zscore and ratioToAvg compare the request's own value with the window;
  * distinct over the view's distinct key; labelCount/labelSum over arrived labels and labelRate = labelSum / count;
- * sinceLast = seconds since the newest earlier event in the window.
+ * sinceLast = seconds since the newest earlier event in the window; absent = 1 when the window holds no event
+ * ("new device for this account" with includeCurrent: false).
  */
 export type WindowAgg =
   | 'count'
@@ -125,7 +126,8 @@ export type WindowAgg =
   | 'labelCount'
   | 'labelSum'
   | 'labelRate'
-  | 'sinceLast';
+  | 'sinceLast'
+  | 'absent';
 
 export type RatioTerm = 'count' | 'sum' | 'labelCount' | 'labelSum';
 
@@ -180,6 +182,7 @@ const DEFAULT_DTYPE: Record<WindowAgg, DType> = {
   labelSum: 'float32',
   labelRate: 'float32',
   sinceLast: 'float32',
+  absent: 'bool',
 };
 
 function checkWindow(name: string, window: number): void {

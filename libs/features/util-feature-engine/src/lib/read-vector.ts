@@ -14,7 +14,7 @@ export interface TokenStateLookup {
 
 export interface FeatureRead {
   readonly values: Float64Array;
-  /** ms since the newest event of the feature's view strictly before t (bucket start); -1 when none; 0 for request features */
+  /** ms since the newest event of the feature's view strictly before t (bucket start, within the view's span); -1 when none; 0 for request features */
   readonly ages: Float64Array;
   /** 1 when the default was served (no data, undefined aggregate, stale, or entity unavailable) */
   readonly missing: Uint8Array;
@@ -103,13 +103,15 @@ function accumulate(cv: CompiledView, vs: ViewState | undefined, state: EntitySt
   const d = def.labelDelay;
   const upper = t - d;
   const windows = cv.windows;
+  // Ages only look back one span: older buckets may or may not be pruned yet, and reads must not depend on that.
+  const seenFloor = t - cv.span;
   if (vs) {
     const st = vs.start;
     // rolled buckets end at or before the horizon <= t: all their events are strictly earlier than t
     for (let i = st.length - 1; i >= 0; i--) {
       const s = st[i];
       if (s > t) continue;
-      if (vs.count[i] > 0 && s > acc.lastSeen) acc.lastSeen = s;
+      if (vs.count[i] > 0 && s > acc.lastSeen && s > seenFloor) acc.lastSeen = s;
       if (s > upper) continue;
       const k = windowOf(windows, upper - s);
       if (k < 0) break;
@@ -140,7 +142,7 @@ function accumulate(cv: CompiledView, vs: ViewState | undefined, state: EntitySt
       if (vs.pKind[i] === PENDING_EVENT) {
         if (time > t) continue;
         const s = Math.floor(time / res) * res;
-        if (time < t && s > acc.lastSeen) acc.lastSeen = s;
+        if (time < t && s > acc.lastSeen && s > seenFloor) acc.lastSeen = s;
         if (time === t && !def.includeCurrent) continue;
         if (s > upper) continue;
         const k = windowOf(windows, upper - s);
@@ -239,6 +241,8 @@ function windowValue(cv: CompiledView, acc: ViewAcc, k: number, agg: string, req
       return acc.labelSum[k];
     case 'labelRate':
       return n > 0 ? acc.labelSum[k] / n : NaN;
+    case 'absent':
+      return n === 0 ? 1 : 0;
     default:
       return acc.newest[k] > -Infinity ? (t - acc.newest[k]) / 1000 : NaN;
   }
