@@ -1,6 +1,6 @@
 import { TrainingAbortedError } from '@risk/ml';
 import type { HandbookRawRow } from '@risk/feature-sets';
-import { HandbookFeaturizer, HANDBOOK_FEATURE_SET, featurizeHandbookCsv } from '../handbook/handbook-features';
+import { HandbookFeaturizer, HANDBOOK_FEATURE_SET, featurizeHandbookCsv, frameCacheKey, readFrameCache, writeFrameCache } from '../handbook/handbook-features';
 import type { HandbookFrame } from '../handbook/handbook-frame';
 import { DAY_MS, type FraudSignal } from '../labels/label-maturity';
 import type { LoadOptions, TrainingData, TrainingDataSource } from './training-data.types';
@@ -73,14 +73,24 @@ export class HandbookRowsDataSource implements TrainingDataSource {
 
 /** Rows from a raw handbook CSV, featurized through the feature engine's batch mode. */
 export class HandbookCsvDataSource implements TrainingDataSource {
-  constructor(private readonly path: string) {}
+  /** `cachePath`: featured-frame cache (keyed by the CSV's size and mtime), so reruns skip featurization. */
+  constructor(
+    private readonly path: string,
+    private readonly cachePath?: string,
+  ) {}
 
   get description(): string {
     return `handbook CSV ${this.path}`;
   }
 
   async load(opts: LoadOptions): Promise<TrainingData> {
-    const frame = await featurizeHandbookCsv(this.path, opts.onRows);
+    const key = this.cachePath ? frameCacheKey(this.path) : '';
+    let frame = this.cachePath ? readFrameCache(this.cachePath, key) : undefined;
+    if (frame) opts.onRows?.(frame.n);
+    else {
+      frame = await featurizeHandbookCsv(this.path, opts.onRows);
+      if (this.cachePath) writeFrameCache(this.cachePath, key, frame);
+    }
     if (opts.signal?.aborted) throw new TrainingAbortedError();
     return frameToTrainingData(frame, frame.timeMs ?? dayTimes(frame), opts);
   }

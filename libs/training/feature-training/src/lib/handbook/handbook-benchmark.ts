@@ -100,11 +100,18 @@ export const DEFAULT_BENCHMARK_MODELS: readonly BenchmarkModelSpec[] = [
   {
     name: 'gbdt',
     modelType: 'gbdt',
+    // 255 bins: the amount tail (scenario 1's > 220 rule sits above the 99.9th percentile) needs fine edges.
     grid: [
-      { gbdt: { nTrees: 400, maxDepth: 6, learningRate: 0.05, minChildWeight: 5, rowSubsample: 0.8, colSubsample: 0.8, earlyStoppingRounds: 40 } },
-      { gbdt: { nTrees: 400, maxDepth: 4, learningRate: 0.08, minChildWeight: 5, rowSubsample: 0.8, colSubsample: 0.8, earlyStoppingRounds: 40 } },
-      { gbdt: { nTrees: 400, maxDepth: 8, learningRate: 0.05, minChildWeight: 10, rowSubsample: 0.8, colSubsample: 0.6, earlyStoppingRounds: 40 } },
+      { gbdt: { nTrees: 300, maxDepth: 6, learningRate: 0.05, maxBins: 256, minChildWeight: 5 } },
+      { gbdt: { nTrees: 500, maxDepth: 3, learningRate: 0.1, maxBins: 256, minChildWeight: 1, earlyStoppingRounds: 60 } },
+      { gbdt: { nTrees: 400, maxDepth: 8, learningRate: 0.03, maxBins: 256, minChildWeight: 10, lambda: 3, earlyStoppingRounds: 60 } },
     ],
+  },
+  {
+    name: 'blend_mlp_gbdt',
+    modelType: 'blend',
+    // The mix weight is picked on the held-out slice of each training week.
+    grid: [{ gbdt: { nTrees: 300, maxDepth: 6, learningRate: 0.05, maxBins: 256, minChildWeight: 5 } }],
   },
 ];
 

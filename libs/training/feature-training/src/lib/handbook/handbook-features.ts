@@ -109,7 +109,7 @@ export async function featurizeHandbookCsv(path: string, onRows?: (rows: number)
   return fz.finish();
 }
 
-const CACHE_MAGIC = 'handbook-frame-v1';
+const CACHE_MAGIC = 'handbook-frame-v2';
 
 /** Binary cache of a featured frame, keyed by the source file's size and mtime and the feature-set version. */
 export function frameCacheKey(csvPath: string): string {
@@ -120,7 +120,8 @@ export function frameCacheKey(csvPath: string): string {
 export function writeFrameCache(cachePath: string, key: string, f: HandbookFrame): void {
   mkdirSync(dirname(cachePath), { recursive: true });
   const header = Buffer.from(JSON.stringify({ key, n: f.n, featureNames: f.featureNames }));
-  const parts = [f.transactionId, f.customerId, f.day, f.fraud, f.X].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  const timeMs = f.timeMs ?? Float64Array.from(f.day, (d) => d * 86_400_000);
+  const parts = [f.transactionId, timeMs, f.customerId, f.day, f.fraud, f.X].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
   writeFileSync(cachePath, Buffer.concat([len, header, ...parts]));
@@ -145,6 +146,7 @@ export function readFrameCache(cachePath: string, key: string): HandbookFrame | 
     n,
     featureNames: header.featureNames,
     transactionId: take(n * 8, (b) => new Float64Array(b)),
+    timeMs: take(n * 8, (b) => new Float64Array(b)),
     customerId: take(n * 4, (b) => new Int32Array(b)),
     day: take(n * 4, (b) => new Int32Array(b)),
     fraud: take(n, (b) => new Uint8Array(b)),
