@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import type { EdgeRequest, FeatureProvider, FeatureReadResult, FeatureValues } from '@risk/decision';
+import { FeatureTimeoutError, type EdgeRequest, type FeatureProvider, type FeatureReadResult, type FeatureValues } from '@risk/decision';
 
 const ENTITIES = ['account', 'card', 'device', 'ip', 'email'] as const;
 
@@ -47,7 +47,14 @@ export class RedisFeatureProvider implements FeatureProvider {
       present.push(e);
       keys.push(featureKey(this.o.keyPrefix, region, e, token));
     }
-    const raw = await this.redis.mget(keys);
+    let raw: Array<string | null>;
+    try {
+      raw = await this.redis.mget(keys);
+    } catch (err) {
+      // ioredis commandTimeout: Redis is connected but not answering (stalled, paused, overloaded).
+      if ((err as Error).message === 'Command timed out') throw new FeatureTimeoutError();
+      throw err;
+    }
     const values: FeatureValues = {};
     const missing: string[] = [];
     let stale = false;

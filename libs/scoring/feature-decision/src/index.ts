@@ -1,3 +1,4 @@
+export { FeatureTimeoutError } from './lib/decision.ports';
 export type {
   FeatureValues,
   FeatureReadResult,

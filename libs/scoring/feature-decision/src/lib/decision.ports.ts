@@ -1,4 +1,12 @@
 import type { DecisionMadeEvent, ScoringRequest } from '@risk/contract-events';
+import { DomainError } from '@risk/util-errors';
+
+/** A feature provider rejects with this when its own (client-side) timeout fired: reported as `features_timeout`. */
+export class FeatureTimeoutError extends DomainError {
+  constructor(message = 'online feature read timed out') {
+    super('FEATURES_TIMEOUT', message, 'unavailable');
+  }
+}
 
 /** Numeric features by name. Missing entries are simply absent. */
 export type FeatureValues = Record<string, number>;

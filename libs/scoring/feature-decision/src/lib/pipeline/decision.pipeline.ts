@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Action, Decision, DecisionMadeEvent, DegradedEntry, ScoringRequest } from '@risk/contract-events';
 import type { Logger } from '@risk/util-logging';
-import type { DecisionPublisher, EdgeRequest, FeatureProvider, FeatureReadResult, FeatureValues, ModelScorer, Tokenizer } from '../decision.ports';
+import { FeatureTimeoutError, type DecisionPublisher, type EdgeRequest, type FeatureProvider, type FeatureReadResult, type FeatureValues, type ModelScorer, type Tokenizer } from '../decision.ports';
 import { subjectOf, tokenizeAtEdge } from '../edge/edge-tokenize';
 import { logisticScorer } from '../model/logistic-model';
 import type { LoadedModel, ModelManager } from '../model/model-manager';
@@ -218,7 +218,9 @@ export class DecisionPipeline {
         if (res.value.stale) flag('features', 'features_stale');
         return res.value;
       }
-      flag('features', res.timedOut ? 'features_timeout' : 'features_unavailable');
+      const timeout = res.timedOut || res.error instanceof FeatureTimeoutError;
+      if (!timeout) this.deps.logger?.debug({ err: (res.error as Error | undefined)?.message }, 'online features unavailable');
+      flag('features', timeout ? 'features_timeout' : 'features_unavailable');
       return null;
     } finally {
       this.limiter.release(performance.now() - started, ok);
