@@ -35,7 +35,7 @@ export async function startScorer(env: Record<string, string>, policy: PolicyCon
     ...env,
   });
   const events: DecisionMadeEvent[] = [];
-  const { app, runtime } = await createScorerApp(config, createLogger({ name: 'scorer-e2e', level: (process.env['E2E_LOG_LEVEL'] as 'debug' | undefined) ?? 'silent' }), { publisher: { publish: (e) => void events.push(e) }, policy });
+  const { app, runtime } = await createScorerApp(config, createLogger({ name: 'scorer-e2e', level: 'silent' }), { publisher: { publish: (e) => void events.push(e) }, policy });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
