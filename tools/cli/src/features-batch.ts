@@ -1,7 +1,6 @@
 // Point-in-time feature batch: `npm run features:batch -- --feature-set handbook --raw <csv> --out <csv>`.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { formatFeatureRow, handbookColumnIndex, handbookFeatureSet, HandbookReplay, parseHandbookRow } from '@risk/feature-sets';
 import type { HandbookColumnIndex } from '@risk/feature-sets';
@@ -25,20 +24,28 @@ export async function runHandbookBatch(rawPath: string, outPath: string): Promis
     if (!out.write(text)) await once(out, 'drain');
   };
 
-  const lines = createInterface({ input: createReadStream(rawPath), crlfDelay: Infinity });
   let idx: HandbookColumnIndex | undefined;
   let lineNo = 0;
-  for await (const line of lines) {
+  const onLine = (line: string): void => {
     lineNo++;
-    if (line.length === 0) continue;
+    if (line.length === 0) return;
     const fields = line.split(',');
-    if (!idx) {
-      idx = handbookColumnIndex(fields);
-      continue;
+    if (!idx) idx = handbookColumnIndex(fields);
+    else replay.push(parseHandbookRow(fields, idx, lineNo));
+  };
+  // Chunked read with back-pressure: only one chunk of the input is held at a time.
+  let rest = '';
+  for await (const piece of createReadStream(rawPath, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = rest + (piece as string);
+    let from = 0;
+    for (let nl = text.indexOf('\n', from); nl >= 0; nl = text.indexOf('\n', from)) {
+      onLine(text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl));
+      from = nl + 1;
     }
-    replay.push(parseHandbookRow(fields, idx, lineNo));
+    rest = text.slice(from);
     if (chunk.length >= 8192) await flush();
   }
+  if (rest.length) onLine(rest.replace(/\r$/, ''));
   replay.finish();
   await flush();
   out.end();

@@ -51,8 +51,8 @@ describe('checkout feature set', () => {
     expect(v2.account_checkouts_1h).toBe(2);
     expect(v2.account_avg_amount_30d).toBeCloseTo(129.9);
     expect(v2.account_amount_to_avg_30d).toBeCloseTo(400 / 129.9);
-    // measured from the start of the previous event's 1 s bucket (09:15:02.000), so 600.12 s, not 600
-    expect(v2.account_seconds_since_last_30d).toBeCloseTo(600.12, 6);
+    // measured from the start of the previous event's 1-minute history bucket (09:15:00.000), so 602.12 s, not 600
+    expect(v2.account_seconds_since_last_30d).toBeCloseTo(602.12, 6);
     expect(v2.card_distinct_accounts_7d).toBe(1);
   });
 });

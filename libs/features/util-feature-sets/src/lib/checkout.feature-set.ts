@@ -65,18 +65,18 @@ const ATTEMPT_OUTCOMES = [E.authorised, E.declined];
 
 // account
 const acctCheckouts = view('account_checkouts', account, [E.started], { value: amount });
-const acctHistory = view('account_history', account, [E.started], { value: amount, includeCurrent: false });
+const acctHistory = view('account_history', account, [E.started], { value: amount, includeCurrent: false, resolution: MINUTE });
 const acctAuth = view('account_auth_attempts', account, ATTEMPT_OUTCOMES);
 const acctDeclines = view('account_declines', account, [E.declined]);
 const acctStepUp = view('account_stepup_failed', account, [E.stepUp], { value: flag('outcome', 'failed'), resolution: MINUTE });
-const acctReview = view('account_review_rejected', account, [E.review], { value: flag('outcome', 'rejected'), resolution: MINUTE });
-const acctRefunds = view('account_refunds', account, [E.refund], { resolution: MINUTE });
-const acctChargebacks = view('account_chargebacks', account, [E.chargeback], { resolution: MINUTE });
+const acctReview = view('account_review_rejected', account, [E.review], { value: flag('outcome', 'rejected'), resolution: HOUR });
+const acctRefunds = view('account_refunds', account, [E.refund], { resolution: HOUR });
+const acctChargebacks = view('account_chargebacks', account, [E.chargeback], { resolution: HOUR });
 // card
 const cardCheckouts = view('card_checkouts', card, [E.started], { value: amount, distinct: key('account') });
 const cardAuth = view('card_auth_attempts', card, ATTEMPT_OUTCOMES);
 const cardDeclines = view('card_declines', card, [E.declined]);
-const cardChargebacks = view('card_chargebacks', card, [E.chargeback], { resolution: MINUTE });
+const cardChargebacks = view('card_chargebacks', card, [E.chargeback], { resolution: HOUR });
 // device / ip / email / address
 const deviceCards = view('device_cards', device, [E.started], { distinct: key('card') });
 const deviceAccounts = view('device_accounts', device, [E.started], { distinct: key('account'), resolution: MINUTE });
@@ -84,10 +84,10 @@ const ipAccounts = view('ip_accounts', ip, [E.started], { distinct: key('account
 const ipDeclines = view('ip_declines', ip, [E.declined], { resolution: MINUTE });
 const emailCards = view('email_cards', email, [E.started], { distinct: key('card'), resolution: MINUTE });
 const addressAccounts = view('address_accounts', address, [E.started], { distinct: key('account'), resolution: MINUTE });
-// "seen before" pairs (the request itself excluded)
-const acctDevice = view('account_device', [account, device], [E.started], { includeCurrent: false, resolution: MINUTE });
-const acctAddress = view('account_address', [account, address], [E.started], { includeCurrent: false, resolution: MINUTE });
-const acctCard = view('account_card', [account, card], [E.started], { includeCurrent: false, resolution: MINUTE });
+// "seen before" pairs (the request itself excluded); day buckets: the 90-day look-back edge is day-granular
+const acctDevice = view('account_device', [account, device], [E.started], { includeCurrent: false, resolution: DAY });
+const acctAddress = view('account_address', [account, address], [E.started], { includeCurrent: false, resolution: DAY });
+const acctCard = view('account_card', [account, card], [E.started], { includeCurrent: false, resolution: DAY });
 // merchant / BIN / payment method: coarse buckets
 const merchantCheckouts = view('merchant_checkouts', merchant, [E.started], { resolution: MINUTE });
 const merchantAuth = view('merchant_auth_attempts', merchant, ATTEMPT_OUTCOMES, { resolution: HOUR });
