@@ -33,7 +33,7 @@ export const GBDT_DEFAULTS: GbdtConfig = {
   learningRate: 0.08,
   // Coarse bins blur sharp tail rules (the handbook's amount > 220 sits above the 99.8th percentile).
   maxBins: 256,
-  binSpacing: 'tails',
+  binSpacing: 'quantile',
   minChildWeight: 1,
   lambda: 1,
   gamma: 0,
