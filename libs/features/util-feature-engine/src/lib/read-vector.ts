@@ -2,7 +2,7 @@ import type { FeatureRequest } from './feature-dsl';
 import type { CompiledView, EntityPlan, FeatureSet } from './feature-set';
 import { entityStateKey, entityToken } from './feature-set';
 import { EntityState, hasSeen, PENDING_EVENT, ViewState } from './entity-state';
-import { distinctHash, kmvEstimate, kmvInsert } from './hash';
+import { distinctHash, idHash53, kmvEstimate, kmvInsert } from './hash';
 
 /** Where decoded entity states come from: a Map keyed by `entityStateKey`, or a lookup by plan and token. */
 export type StateLookup = { get(key: string): EntityState | undefined } | TokenStateLookup;
@@ -96,7 +96,7 @@ function addEvent(cv: CompiledView, acc: ViewAcc, k: number, s: number, t: numbe
   if (cv.needDistinct && h >= 0) kmvInsert(acc.distinct[k], h, cv.def.distinctK);
 }
 
-function accumulate(cv: CompiledView, vs: ViewState | undefined, state: EntityState | undefined, acc: ViewAcc, request: FeatureRequest, t: number): void {
+function accumulate(cv: CompiledView, vs: ViewState | undefined, state: EntityState | undefined, acc: ViewAcc, request: FeatureRequest, t: number, requestHash: number): void {
   acc.reset();
   const def = cv.def;
   const res = def.resolution;
@@ -160,7 +160,7 @@ function accumulate(cv: CompiledView, vs: ViewState | undefined, state: EntitySt
     }
   }
   // The request itself, when the stream has not applied it yet (scoring before ingestion).
-  if (cv.eventTypes.has(request.type) && request.time === t && !(state && hasSeen(state, request.eventId, t))) {
+  if (cv.eventTypes.has(request.type) && request.time === t && !(state && hasSeen(state, request.eventId, t, requestHash))) {
     if (d === 0 && def.includeCurrent) {
       const s = Math.floor(t / res) * res;
       const v = def.value ? def.value(request) : 1;
@@ -256,6 +256,7 @@ export function readInto(set: FeatureSet, states: StateLookup, request: FeatureR
   const t = request.time;
   const reader = readerFor(set);
   const unavailable = options?.unavailable;
+  const requestHash = idHash53(request.eventId);
   for (let e = 0; e < set.entities.length; e++) {
     const plan = set.entities[e];
     const accs = reader.accs[e];
@@ -266,7 +267,7 @@ export function readInto(set: FeatureSet, states: StateLookup, request: FeatureR
       continue;
     }
     const state = 'getState' in states ? states.getState(plan, token) : states.get(entityStateKey(set, plan.name, token));
-    for (let v = 0; v < plan.views.length; v++) accumulate(plan.views[v], state?.views[v], state, accs[v], request, t);
+    for (let v = 0; v < plan.views.length; v++) accumulate(plan.views[v], state?.views[v], state, accs[v], request, t, requestHash);
   }
   const slots = set.slots;
   const features = set.features;
