@@ -45,13 +45,13 @@ export class ScorerClient {
       const decision = await new Promise<Decision | null>((resolve, reject) => {
         let pending = 0;
         let settled = false;
-        let hedge: NodeJS.Timeout | undefined;
+        const timers: NodeJS.Timeout[] = [];
         const overall = setTimeout(() => finish(null), this.o.budgetMs);
         const finish = (d: Decision | null, err?: unknown): void => {
           if (settled) return;
           settled = true;
           clearTimeout(overall);
-          clearTimeout(hedge);
+          for (const t of timers) clearTimeout(t);
           if (err) reject(err);
           else resolve(d);
         };
@@ -77,7 +77,7 @@ export class ScorerClient {
           );
         };
         launch();
-        hedge = setTimeout(launch, this.o.hedgeAfterMs);
+        timers.push(setTimeout(launch, this.o.hedgeAfterMs));
       });
       if (decision) return { ...decision, source: 'scorer', attempts };
       return this.failOpen(request, performance.now() - t0, attempts);
