@@ -1,10 +1,10 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { ControllerRuntime } from '../controller.runtime';
 
 @Controller()
 export class HealthController {
-  constructor(private readonly rt: ControllerRuntime) {}
+  constructor(@Inject(ControllerRuntime) private readonly rt: ControllerRuntime) {}
 
   @Get('health')
   async health() {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@risk/util-errors';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 @ApiBearerAuth()
 @Controller('v1/rollouts')
 export class RolloutsController {
-  constructor(private readonly rt: ControllerRuntime) {}
+  constructor(@Inject(ControllerRuntime) private readonly rt: ControllerRuntime) {}
 
   private async operator(authorization: string | undefined): Promise<string> {
     const caller = await this.rt.auth.authenticate(authorization);

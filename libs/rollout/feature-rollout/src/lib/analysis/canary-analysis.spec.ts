@@ -50,7 +50,7 @@ describe('analyseCanary', () => {
   it('breaches on the authorisation-failure proxy of allowed checkouts, on p99 latency and on score drift', () => {
     const w = emptyCanaryWindow(new Date());
     fill(w, 'production', 3000, () => 0.04);
-    fill(w, 'canary', 600, () => 0.04, { totalMs: 40, score: 0.95 });
+    fill(w, 'canary', 1200, () => 0.04, { totalMs: 40, score: 0.95 });
     for (let i = 0; i < 600; i++) recordAuthorisation(w, { arm: 'canary', region: 'eu', paymentMethodId: 'pm_0' }, i % 4 === 0);
     for (let i = 0; i < 3000; i++) recordAuthorisation(w, { arm: 'production', region: 'eu', paymentMethodId: 'pm_0' }, i % 50 === 0);
     const kinds = new Set(analyseCanary(w, CFG).breaches.map((b) => b.guardrail));

@@ -56,8 +56,8 @@ function segmentsOf(canary: ArmWindow, production: ArmWindow): { name: string; c
 
 /**
  * Compares the canary with production over the same window. Rate guardrails use the always-valid sequential
- * test (so re-running this on every tick does not inflate false alarms), Bonferroni-split across the overall
- * rate and every segment both arms have seen. Latency and score drift are thresholds behind a minimum sample.
+ * test (so re-running this on every tick does not inflate false alarms); half of alpha goes to the overall rate,
+ * half is Bonferroni-split across every segment both arms have seen. Latency and score drift are thresholds behind a minimum sample.
  */
 export function analyseCanary(w: CanaryWindow, cfg: GuardrailConfig, now: Date = new Date()): CanaryAnalysis {
   const { canary, production } = w;
@@ -67,9 +67,11 @@ export function analyseCanary(w: CanaryWindow, cfg: GuardrailConfig, now: Date =
   for (const g of RATE_GUARDRAILS) {
     const gc = cfg[g.cfg];
     if (!gc.enabled) continue;
-    const tested = [{ name: 'overall', c: canary.overall, p: production.overall }, ...(g.segmented ? segments : [])];
-    const alpha = cfg.alpha / tested.length;
+    const segs = g.segmented ? segments : [];
+    const tested = [{ name: 'overall', c: canary.overall, p: production.overall }, ...segs];
     for (const s of tested) {
+      // Half the family's alpha on the overall rate, half Bonferroni-split over the segments.
+      const alpha = segs.length === 0 ? cfg.alpha : s.name === 'overall' ? cfg.alpha / 2 : cfg.alpha / 2 / segs.length;
       const t = sequentialProportionTest(
         { xc: s.c[g.key], nc: trials(s.c, g.key), xp: s.p[g.key], np: trials(s.p, g.key) },
         { alpha, tau: cfg.tau, ratio: gc.ratio, margin: gc.margin, minSamples: cfg.minSamples },

@@ -21,9 +21,10 @@ export const guardrailConfigSchema = z.object({
   authFailureRate: rateGuardrail.default({ ratio: 1.2, margin: 0.005, enabled: true }),
   errorRate: rateGuardrail.default({ ratio: 1.5, margin: 0.002, enabled: true }),
   degradedRate: rateGuardrail.default({ ratio: 1.5, margin: 0.01, enabled: true }),
+  /** A p99 rests on its top 1%: below ~1,000 decisions per arm it is a handful of samples, so it waits for them. */
   latencyP99: z
-    .object({ ratio: z.number().min(1).default(1.5), marginMs: z.number().min(0).default(5), minSamples: z.number().int().min(1).default(200), enabled: z.boolean().default(true) })
-    .default({ ratio: 1.5, marginMs: 5, minSamples: 200, enabled: true }),
+    .object({ ratio: z.number().min(1).default(1.5), marginMs: z.number().min(0).default(5), minSamples: z.number().int().min(1).default(1000), enabled: z.boolean().default(true) })
+    .default({ ratio: 1.5, marginMs: 5, minSamples: 1000, enabled: true }),
   /** PSI of the canary's scores against production's over the same period. */
   scoreDrift: z
     .object({ maxPsi: z.number().gt(0).default(0.5), minSamples: z.number().int().min(1).default(200), enabled: z.boolean().default(true) })

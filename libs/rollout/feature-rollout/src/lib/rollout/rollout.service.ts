@@ -79,6 +79,7 @@ export class RolloutService {
       pausedFrom: null,
       requests: { canary: {}, production: {} },
       canaryWindow: null,
+      baseline: null,
       shadowWindow: null,
       lastAnalysis: null,
       shadowReport: null,
@@ -192,7 +193,7 @@ export class RolloutService {
         if (e.payload.action === 'allow') this.track(e, { rolloutId: r.id, windowKey: key, arm: e.payload.arm, region: e.region, paymentMethodId: e.payload.subject.paymentMethodId });
       } else if (status === 'shadow') {
         const slot = this.shadowWindows.get(r.id);
-        if (slot && slot.key === key) recordShadow(slot.w, e, r.subject.versionId);
+        if (slot && slot.key === key) recordShadow(slot.w, e, r.subject.scorerVersion ?? r.subject.versionId);
       }
     }
     return took;
@@ -279,7 +280,8 @@ export class RolloutService {
     }
     if (r.status !== 'canary') return;
     const w = this.canaryWindows.get(r.id)?.w ?? emptyCanaryWindow(new Date(r.stepStartedAt));
-    const analysis = analyseCanary(w, r.guardrails, now);
+    const fullTraffic = (r.steps[r.stepIndex]?.percent ?? 0) >= 100;
+    const analysis = analyseCanary(fullTraffic && r.baseline ? { ...w, production: r.baseline } : w, r.guardrails, now);
     if (analysis.verdict === 'breach') return void (await this.breach({ ...r, canaryWindow: w, lastAnalysis: analysis }, analysis));
     const bake = r.steps[r.stepIndex]?.bakeMs ?? 0;
     if (elapsed >= bake && analysis.verdict === 'pass') {
@@ -305,7 +307,7 @@ export class RolloutService {
     const nextIndex = r.stepIndex + 1;
     if (nextIndex < r.steps.length) {
       const saved = await this.save(
-        { ...r, stepIndex: nextIndex, stepStartedAt: now, canaryWindow: null, updatedAt: now },
+        { ...r, stepIndex: nextIndex, stepStartedAt: now, canaryWindow: null, baseline: r.canaryWindow && r.canaryWindow.production.overall.n > 0 ? r.canaryWindow.production : r.baseline, updatedAt: now },
         { rolloutId: r.id, type: 'step', actor: 'controller', details: { from: r.steps[r.stepIndex]?.percent, to: r.steps[nextIndex]?.percent, why } },
       );
       await this.timeline(saved, 'active', { why, previous: analysis ? { verdict: analysis.verdict, samples: analysis.samples } : null });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CanaryAnalysis } from '../analysis/canary-analysis';
-import type { CanaryWindow, ShadowWindow } from '../analysis/decision-window';
+import type { ArmWindow, CanaryWindow, ShadowWindow } from '../analysis/decision-window';
 import { guardrailConfigSchema, shadowGateSchema, type GuardrailConfig, type ShadowGate } from '../analysis/guardrails.config';
 import type { ShadowComparison } from '../analysis/shadow-comparison';
 
@@ -10,6 +10,8 @@ export const rolloutSubjectSchema = z.object({
   /** Registry model name (for policies: the policy's registry name, e.g. `checkout-policy`). */
   model: z.string().min(1).max(100),
   versionId: z.uuid(),
+  /** The version string the scorer stamps on decisions (`modelVersion`, shadow entries), if not the version id. */
+  scorerVersion: z.string().min(1).max(128).optional(),
 });
 export type RolloutSubject = z.infer<typeof rolloutSubjectSchema>;
 
@@ -69,6 +71,11 @@ export interface Rollout {
   pausedFrom: RolloutStatus | null;
   requests: RolloutRequests;
   canaryWindow: CanaryWindow | null;
+  /**
+   * Production's arm from the last step that still had production traffic: at 100% there is nothing to compare
+   * with over the same period, so the canary is held to the most recent like-for-like baseline.
+   */
+  baseline: ArmWindow | null;
   shadowWindow: ShadowWindow | null;
   lastAnalysis: CanaryAnalysis | null;
   shadowReport: ShadowComparison | null;
