@@ -26,6 +26,9 @@ export const trainerConfigSchema = z.object({
   CANCEL_POLL_MS: int(1000, 50),
   REGISTRY_URL: z.string().url().optional(),
   REGISTRY_TOKEN: z.string().optional(),
+  /** Region whose production model is the comparison baseline. */
+  REGISTRY_REGION: z.string().default('eu'),
+  POLICY_VERSION: z.string().default('1'),
   ARTIFACT_DIR: z.string().default('artifacts/models'),
   /** handbook-csv data sources must live under this directory. */
   DATA_DIR: z.string().default('tmp'),

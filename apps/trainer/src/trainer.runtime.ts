@@ -6,7 +6,7 @@ import IORedis, { type Redis } from 'ioredis';
 import { QUEUES } from '@risk/contract-events';
 import type { Logger } from '@risk/util-logging';
 import { NotFoundError } from '@risk/util-errors';
-import type { ModelRegistryPort, TrainingJobRequest, TrainingJobResult } from '@risk/training';
+import { RegistryClientModelRegistry, type ModelRegistryPort, type TrainingJobRequest, type TrainingJobResult } from '@risk/training';
 import type { TrainerConfig } from './trainer.config';
 import { processTrainingJob } from './training-job.processor';
 
@@ -34,11 +34,12 @@ export class TrainerRuntime {
   private readonly redis: Redis;
   private readonly connection: Redis;
   readonly codeCommit: string;
+  private readonly registry?: ModelRegistryPort;
 
   constructor(
     readonly config: TrainerConfig,
     readonly logger: Logger,
-    private readonly overrides: TrainerOverrides = {},
+    overrides: TrainerOverrides = {},
   ) {
     this.redis = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: null });
     // Shared by queue and worker (BullMQ duplicates it for the worker's blocking reads); closed in stop().
@@ -54,6 +55,11 @@ export class TrainerRuntime {
       },
     });
     this.codeCommit = config.CODE_COMMIT ?? gitHead();
+    this.registry =
+      overrides.registry ??
+      (config.REGISTRY_URL && config.REGISTRY_TOKEN
+        ? new RegistryClientModelRegistry({ baseUrl: config.REGISTRY_URL, token: config.REGISTRY_TOKEN, region: config.REGISTRY_REGION, policyVersion: config.POLICY_VERSION })
+        : undefined);
   }
 
   start(): void {
@@ -130,7 +136,7 @@ export class TrainerRuntime {
         signal: ac.signal,
         dataDir: this.config.DATA_DIR,
         codeCommit: this.codeCommit,
-        registry: this.overrides.registry,
+        registry: this.registry,
         saveArtifact: (name, key, bytes) => this.saveArtifact(name, key, bytes),
       });
     } finally {

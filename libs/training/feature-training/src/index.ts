@@ -69,3 +69,5 @@ export {
   createDataSource,
 } from './lib/job/training-job.schema';
 export type { TrainingJobRequest, DataSourceSpec } from './lib/job/training-job.schema';
+export { RegistryClientModelRegistry } from './lib/job/registry-client.model-registry';
+export type { RegistryAdapterOptions } from './lib/job/registry-client.model-registry';

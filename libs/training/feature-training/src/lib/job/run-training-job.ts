@@ -9,6 +9,8 @@ import {
   loadScorer,
   metricsBySegment,
   parseBundle,
+  prCurve,
+  rocCurve,
   recallAtFpr,
   serializeBundle,
   trainModel,
@@ -20,7 +22,7 @@ import {
 import { ValidationError } from '@risk/util-errors';
 import type { TrainingData } from '../data/training-data.types';
 import { applyLabelMaturity, DAY_MS, DEFAULT_SOURCE_WEIGHTS, type LabelledRow } from '../labels/label-maturity';
-import type { EvaluationMetrics, TrainingJobCommand, TrainingJobDeps, TrainingJobResult } from './training-job.types';
+import type { EvaluationMetrics, ModelRegistration, TrainingJobCommand, TrainingJobDeps, TrainingJobResult } from './training-job.types';
 
 interface RowRef {
   transactionId: string;
@@ -73,6 +75,13 @@ export function evaluateScorer(
       paymentMethod: metricsBySegment(rows.map((r) => data.paymentMethod[r.row.i]), prob, y),
     },
   };
+}
+
+function evaluationCurves(scorer: Scorer, data: TrainingData, rows: LabelledRow<RowRef>[]): ModelRegistration['curves'] {
+  const ds = datasetOf(data, rows);
+  const prob = scorer.predictBatch(ds.X, ds.nRows);
+  const finite = (pts: { x: number; y: number; threshold: number }[]) => pts.map((p) => ({ ...p, threshold: Number.isFinite(p.threshold) ? p.threshold : 1 }));
+  return { roc: finite(rocCurve(prob, ds.y, 100)), pr: finite(prCurve(prob, ds.y, 100)) };
 }
 
 function check(cmd: TrainingJobCommand): void {
@@ -231,6 +240,7 @@ export async function runTrainingJob(cmd: TrainingJobCommand, deps: TrainingJobD
         comparison: comparison && { productionVersion: comparison.productionVersion, production: comparison.production },
         lineage,
         labels: trainLabels.report,
+        curves: evaluationCurves(loadScorer(trained.bundle), data, evalLabels.rows),
         idempotencyKey: cmd.jobKey,
       })
     : null;

@@ -49,6 +49,7 @@ export interface EvaluationMetrics {
 export interface RegisteredModel {
   name: string;
   version: string;
+  versionId?: string;
 }
 
 /** What the job hands the registry: artifact bytes, metrics and lineage. */
@@ -62,6 +63,8 @@ export interface ModelRegistration {
   comparison?: { productionVersion: string; production: EvaluationMetrics };
   lineage: Record<string, string | number | boolean | null>;
   labels: LabelMaturityReport;
+  /** ROC / PR points of the evaluation (downsampled). */
+  curves?: { roc: { x: number; y: number; threshold: number }[]; pr: { x: number; y: number; threshold: number }[] };
   idempotencyKey: string;
 }
 
