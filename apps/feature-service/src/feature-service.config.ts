@@ -33,6 +33,9 @@ export const featureServiceConfigSchema = z.object({
   CONSUMER_BATCH_SIZE: int(100, 1),
   CONSUMER_MAX_DELIVERIES: int(3, 1),
   CONSUMER_CLAIM_IDLE_MS: int(30_000, 1),
+  /** Served-feature log (Postgres): when set, matured labels are joined onto served vectors (group served-feature-labels). */
+  SERVED_LOG_DATABASE_URL: z.string().url().optional(),
+  SERVED_LOG_SCHEMA: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('public'),
   /** Only with the Redis backend: `index/count` static partition assignment (e.g. `0/3`). */
   CONSUMER_ASSIGNMENT: z
     .string()

@@ -1,11 +1,13 @@
 import type Redis from 'ioredis';
+import { Pool } from 'pg';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { CONSUMER_GROUPS, TOPICS } from '@risk/contract-events';
 import { createEventLog } from '@risk/event-log';
-import type { EventLog, EventLogConfig } from '@risk/event-log';
+import type { EventLog, EventLogConfig, Subscription } from '@risk/event-log';
 import type { FeatureSet } from '@risk/feature-engine';
 import { checkoutFeatureSet, handbookFeatureSet } from '@risk/feature-sets';
-import { IngestEventUseCase } from '@risk/feature-ingestion';
-import { createOnlineRedis, OnlineFeatureStore } from '@risk/online-store';
+import { IngestEventUseCase, JoinServedLabelsUseCase } from '@risk/feature-ingestion';
+import { createOnlineRedis, OnlineFeatureStore, ServedFeatureLog } from '@risk/online-store';
 import type { Logger } from '@risk/util-logging';
 import type { FeatureServiceConfig } from './feature-service.config';
 
@@ -26,6 +28,8 @@ export class FeatureServiceRuntime {
   readonly store: OnlineFeatureStore;
   readonly ingest: IngestEventUseCase;
   log?: EventLog;
+  private pool?: Pool;
+  private labelJoin?: Subscription;
 
   constructor(
     readonly config: FeatureServiceConfig,
@@ -53,6 +57,19 @@ export class FeatureServiceRuntime {
 
   async start(): Promise<EventLog> {
     this.log = await createEventLog(eventLogConfigOf(this.config));
+    const c = this.config;
+    if (c.SERVED_LOG_DATABASE_URL) {
+      // Second consumer group on the labels topic: outcomes joined onto the served-feature log as they mature.
+      this.pool = new Pool({ connectionString: c.SERVED_LOG_DATABASE_URL, options: `-c search_path="${c.SERVED_LOG_SCHEMA}"`, max: 4 });
+      const join = new JoinServedLabelsUseCase({ writer: new ServedFeatureLog({ pool: this.pool }), region: c.REGION });
+      this.labelJoin = await this.log.subscribe({
+        group: CONSUMER_GROUPS.servedFeatureLabels,
+        consumer: c.CONSUMER_NAME,
+        topics: [TOPICS.labels],
+        maxDeliveries: c.CONSUMER_MAX_DELIVERIES,
+        handler: async (m) => void (await join.execute(m.value)),
+      });
+    }
     return this.log;
   }
 
@@ -61,7 +78,9 @@ export class FeatureServiceRuntime {
   }
 
   async stop(): Promise<void> {
+    await this.labelJoin?.stop({ timeoutMs: 10_000 });
     await this.log?.close({ timeoutMs: 10_000 });
+    await this.pool?.end();
     this.redis.disconnect();
   }
 }

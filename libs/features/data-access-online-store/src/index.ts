@@ -8,3 +8,5 @@ export type { OnlineReaderOptions, OnlineRead, OnlineReaderStats } from './lib/o
 export { OnlineFeatureProvider } from './lib/online-feature.provider';
 export type { ProviderReadResult } from './lib/online-feature.provider';
 export { OnlineStoreConflictError, OnlineStoreConfigError } from './lib/online-store.errors';
+export { ServedFeatureLog } from './lib/served-feature-log';
+export type { ServedVectorRecord, ServedLabel, ServedFeatureLogOptions, ServedFeatureLogStats } from './lib/served-feature-log';

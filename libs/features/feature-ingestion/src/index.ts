@@ -5,3 +5,5 @@ export type { EngineEventEnvelope } from './lib/engine-event.envelope';
 export { IngestEventInvalidError } from './lib/ingestion.errors';
 export { BackfillFeatureUseCase } from './lib/backfill.use-case';
 export type { BackfillCommand, BackfillResult, FeatureStateWarmer } from './lib/backfill.use-case';
+export { JoinServedLabelsUseCase } from './lib/join-served-labels.use-case';
+export type { ServedLabelWriter } from './lib/join-served-labels.use-case';
