@@ -89,7 +89,7 @@ const acctDevice = view('account_device', [account, device], [E.started], { incl
 const acctAddress = view('account_address', [account, address], [E.started], { includeCurrent: false, resolution: DAY });
 const acctCard = view('account_card', [account, card], [E.started], { includeCurrent: false, resolution: DAY });
 // merchant / BIN / payment method: coarse buckets
-const merchantCheckouts = view('merchant_checkouts', merchant, [E.started], { resolution: MINUTE });
+const merchantCheckouts = view('merchant_checkouts', merchant, [E.started], { resolution: 5 * MINUTE });
 const merchantAuth = view('merchant_auth_attempts', merchant, ATTEMPT_OUTCOMES, { resolution: HOUR });
 const merchantDeclines = view('merchant_declines', merchant, [E.declined], { resolution: HOUR });
 const merchantFulfilled = view('merchant_fulfilled', merchant, [E.fulfilled], { resolution: DAY });
