@@ -74,11 +74,12 @@ export function evaluateDrift(
   const report: DriftReport = { at, windowFrom: new Date(window.from).toISOString(), windowTo: at, features: [], scores: [], skipped: [], breaches: [] };
   for (const g of groups.values()) {
     const { region, modelVersion } = g[0] as { region: string; modelVersion: string };
-    const ref = references.get(modelVersion);
-    if (!ref) {
+    const versionRef = references.get(modelVersion);
+    if (!versionRef) {
       report.skipped.push({ region, modelVersion, n: g.length, reason: 'no_reference' });
       continue;
     }
+    const ref = { ...versionRef, ...(versionRef.byRegion?.[region] ?? {}) };
     if (g.length < thresholds.minSamples) {
       report.skipped.push({ region, modelVersion, n: g.length, reason: 'too_few_samples' });
       continue;

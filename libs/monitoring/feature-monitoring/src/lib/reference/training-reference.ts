@@ -13,6 +13,8 @@ export interface TrainingReference {
   score?: BinnedDistribution;
   /** Share of each action the policy took on the reference period (e.g. from shadow or backtest). */
   expectedActionMix?: Record<string, number>;
+  /** The same per region (regions differ legitimately; drift is judged against the region's own reference). */
+  byRegion?: Record<string, Omit<TrainingReference, 'modelVersion' | 'featureSetVersion' | 'byRegion'>>;
 }
 
 export interface ReferenceInput {
@@ -25,6 +27,8 @@ export interface ReferenceInput {
   missing?: ArrayLike<number>;
   scores?: ArrayLike<number>;
   actions?: readonly string[];
+  /** region of each row: adds `byRegion` */
+  regions?: readonly string[];
   bins?: number;
 }
 
@@ -54,7 +58,35 @@ export function buildTrainingReference(input: ReferenceInput): TrainingReference
     for (const k of Object.keys(mix)) mix[k] /= input.actions.length;
     ref.expectedActionMix = mix;
   }
+  if (input.regions) {
+    const rowsOf = new Map<string, number[]>();
+    input.regions.forEach((r, i) => {
+      let a = rowsOf.get(r);
+      if (!a) rowsOf.set(r, (a = []));
+      a.push(i);
+    });
+    ref.byRegion = {};
+    for (const [region, idx] of rowsOf) {
+      const sub = buildTrainingReference({
+        ...input,
+        regions: undefined,
+        values: pick(input.values, idx, width),
+        missing: input.missing ? pick(input.missing, idx, width) : undefined,
+        scores: input.scores ? idx.map((i) => (input.scores as ArrayLike<number>)[i]) : undefined,
+        actions: input.actions ? idx.map((i) => (input.actions as readonly string[])[i]) : undefined,
+      });
+      ref.byRegion[region] = { rows: sub.rows, features: sub.features, score: sub.score, expectedActionMix: sub.expectedActionMix };
+    }
+  }
   return ref;
+}
+
+function pick(src: ArrayLike<number>, rows: readonly number[], width: number): Float64Array {
+  const out = new Float64Array(rows.length * width);
+  rows.forEach((r, i) => {
+    for (let f = 0; f < width; f++) out[i * width + f] = src[r * width + f];
+  });
+  return out;
 }
 
 /** Port: where references live (the registry, as evidence of the model version). */
