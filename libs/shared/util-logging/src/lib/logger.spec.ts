@@ -17,5 +17,7 @@ describe('createLogger', () => {
     expect(out).not.toContain('s3cr3t');
     expect(out).not.toContain('+4470000');
     expect(JSON.parse(out).ok).toBe(1);
+    // The logger's own name is not personal data and must survive redaction.
+    expect(JSON.parse(out).name).toBe('t');
   });
 });

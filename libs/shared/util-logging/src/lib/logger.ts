@@ -19,7 +19,10 @@ export const REDACTED_KEYS = [
   'cvv',
   'shippingAddress',
   'billingAddress',
-  'name',
+  'fullName',
+  'firstName',
+  'lastName',
+  'cardholderName',
 ] as const;
 
 export function redactPaths(keys: readonly string[] = REDACTED_KEYS): string[] {
