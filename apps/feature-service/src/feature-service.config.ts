@@ -20,7 +20,7 @@ export const featureServiceConfigSchema = z.object({
   FEATURE_SET: z.enum(['checkout', 'handbook']).default('checkout'),
   /** Accept `engine-event` envelopes (replays/backfills of non-contract sources such as the handbook CSV). */
   ACCEPT_ENGINE_EVENTS: envBool(false),
-  IDEMPOTENCY_TTL_MS: int(24 * 3600 * 1000, 1000),
+  IDEMPOTENCY_TTL_MS: int(15 * 60 * 1000, 1000),
   /** Event log: Redis Streams (embedded default) or Kafka (KAFKA_BROKERS). */
   EVENT_LOG: z.enum(['redis', 'kafka']).default('redis'),
   EVENT_LOG_REDIS_URL: z.string().url().optional(),

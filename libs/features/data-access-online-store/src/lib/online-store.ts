@@ -12,7 +12,8 @@ export interface OnlineStoreOptions {
   readonly set: FeatureSet;
   readonly keyPrefix: string;
   readonly region: string;
-  /** How long an event id is remembered per entity (redelivery window); the engine also dedupes within lateness. */
+  /** How long an event id is remembered per entity: the redelivery window (claim idle + retries). Older duplicates are
+   *  caught by the engine itself (its seen-set covers the lateness horizon; anything older is dropped as late). */
   readonly idempotencyTtlMs?: number;
   /** Cap on the blob TTL (the engine's stateTtl: longest window + label delay + lateness). */
   readonly maxStateTtlMs?: number;
@@ -76,7 +77,7 @@ export class OnlineFeatureStore {
   private scheduled = false;
 
   constructor(private readonly o: OnlineStoreOptions) {
-    this.idemTtl = o.idempotencyTtlMs ?? 24 * 3600_000;
+    this.idemTtl = o.idempotencyTtlMs ?? 15 * 60_000;
     this.maxStateTtl = o.maxStateTtlMs ?? 90 * 24 * 3600_000;
     this.maxRetries = o.maxCasRetries ?? 32;
     o.redis.defineCommand('featureCasApply', { lua: CAS_APPLY_LUA });

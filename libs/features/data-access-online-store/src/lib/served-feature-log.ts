@@ -53,7 +53,7 @@ interface Row {
 /**
  * Append-only served-feature log for training ("train on exactly what was served"). `offer()` is synchronous and
  * O(1): it copies the vector (the caller reuses its buffers) into a bounded queue; one background flush at a time
- * writes batches with a multi-row INSERT (measured ~15-40x the rows/s of one INSERT per vector, see
+ * writes batches with a multi-row INSERT (measured 12.6x the rows/s of one INSERT per vector, see
  * docs/online-features.md). When Postgres is slow or down the queue fills and further vectors are dropped and
  * counted, so the scorer's latency never depends on the offline store.
  */
