@@ -1,0 +1,150 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONSUMER_GROUPS, TOPICS } from '@risk/contract-events';
+import { createEventLog, type EventLog } from '@risk/event-log';
+import { PeakModelServer } from './model-server';
+import { AppProcess, OwnedPostgres, OwnedRedis, ROOT, freePort, httpOk, rssMb } from './processes';
+import type { ProcessMemory } from './peak.types';
+
+export const TOKEN_KEYS = 'peak=peak-tokenisation-key-0123456789abcdef';
+
+export interface StackOptions {
+  /** Run apps/registry on a test-owned PostgreSQL (slower boot; needed for the PostgreSQL/registry scenarios). */
+  registry: boolean;
+  scorerEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+/**
+ * The whole local stack on test-owned ports: features Redis, event-log Redis (AOF, survives SIGKILL), PostgreSQL,
+ * the model source, apps/registry, apps/feature-service and apps/scorer as child processes.
+ */
+export class PeakStack {
+  featuresRedis!: OwnedRedis;
+  eventRedis!: OwnedRedis;
+  postgres: OwnedPostgres | null = null;
+  models!: PeakModelServer;
+  registry: AppProcess | null = null;
+  featureService!: AppProcess;
+  scorer!: AppProcess;
+  scorerUrl = '';
+  registryUrl = '';
+  private monitorLog: EventLog | null = null;
+  readonly modelVersion = 'peak-1';
+
+  constructor(private readonly o: StackOptions) {}
+
+  private say(s: string): void {
+    this.o.log?.(s);
+  }
+
+  async start(): Promise<void> {
+    this.featuresRedis = new OwnedRedis(await freePort());
+    this.eventRedis = new OwnedRedis(await freePort(), true);
+    await Promise.all([this.featuresRedis.start(), this.eventRedis.start()]);
+    this.say(`redis: features :${this.featuresRedis.port}, event log :${this.eventRedis.port} (AOF)`);
+
+    this.models = new PeakModelServer(await freePort());
+    this.models.publish(this.modelVersion);
+    await this.models.start();
+
+    if (this.o.registry) {
+      this.postgres = new OwnedPostgres(await freePort());
+      await this.postgres.init();
+      const port = await freePort();
+      this.registryUrl = `http://127.0.0.1:${port}`;
+      this.registry = new AppProcess(
+        'registry',
+        'apps/registry/src/main.ts',
+        { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: this.postgres.url, REGISTRY_SEED_DEMO: 'true', EVENT_LOG: 'none', ARTIFACT_DIR: `${this.postgres.dir}/artifacts`, DB_POOL_MAX: '2' },
+        `${this.registryUrl}/health`,
+      );
+      const ms = await this.registry.start(120_000);
+      this.say(`registry on :${port} (PostgreSQL :${this.postgres.port}) ready in ${ms} ms`);
+    }
+
+    const fsPort = await freePort();
+    this.featureService = new AppProcess(
+      'feature-service',
+      'apps/feature-service/src/main.ts',
+      { PORT: String(fsPort), HOST: '127.0.0.1', REGION: 'eu', REDIS_URL: this.featuresRedis.url, EVENT_LOG_REDIS_URL: this.eventRedis.url, CONSUMER_NAME: 'peak-fs-0', CONSUMER_CLAIM_IDLE_MS: '5000' },
+      `http://127.0.0.1:${fsPort}/health/live`,
+    );
+    // The load pool replays each simulated card many times a second: per-card velocity rules would turn most
+    // requests into triage declines and skip the feature/model path we want to load, so they are off here.
+    const policy = JSON.parse(readFileSync(join(ROOT, 'apps/scorer/config/policy.json'), 'utf8')) as Record<string, unknown>;
+    const policyFile = join(this.eventRedis.dir, 'policy.json');
+    writeFileSync(policyFile, JSON.stringify({ ...policy, velocity: [] }));
+    const scPort = await freePort();
+    this.scorerUrl = `http://127.0.0.1:${scPort}`;
+    this.scorer = new AppProcess(
+      'scorer',
+      'apps/scorer/src/main.ts',
+      {
+        PORT: String(scPort),
+        HOST: '127.0.0.1',
+        REGION: 'eu',
+        REDIS_URL: this.featuresRedis.url,
+        EVENT_LOG_REDIS_URL: this.eventRedis.url,
+        REGISTRY_URL: this.models.url,
+        MODEL_REFRESH_MS: '1000',
+        MODEL_CACHE_DIR: `${this.eventRedis.dir}/lkg`,
+        TOKEN_KEYS,
+        POLICY_FILE: policyFile,
+        ...this.o.scorerEnv,
+      },
+      `${this.scorerUrl}/health/ready`,
+    );
+    const [fsMs, scMs] = await Promise.all([this.featureService.start(), this.scorer.start()]);
+    this.say(`feature-service ready in ${fsMs} ms, scorer ready in ${scMs} ms (${this.scorerUrl})`);
+    this.monitorLog = await createEventLog({ backend: 'redis', redisUrl: this.eventRedis.url, region: 'eu', clientId: 'peak-monitor' });
+  }
+
+  /** Messages of the feature service's consumer group not yet delivered or not yet acknowledged; null if unreachable. */
+  async eventLag(): Promise<{ lag: number; pending: number } | null> {
+    if (!this.monitorLog) return null;
+    try {
+      const parts = await Promise.race([
+        this.monitorLog.lag(CONSUMER_GROUPS.featureService, [TOPICS.checkoutEvents, TOPICS.labels]),
+        new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 500)),
+      ]);
+      return { lag: parts.reduce((s, p) => s + p.lag, 0), pending: parts.reduce((s, p) => s + p.pending, 0) };
+    } catch {
+      return null;
+    }
+  }
+
+  async scorerHealth(): Promise<Record<string, unknown> | null> {
+    try {
+      const res = await fetch(`${this.scorerUrl}/health/ready`, { signal: AbortSignal.timeout(500) });
+      return (await res.json()) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  }
+
+  async registryUp(): Promise<boolean> {
+    if (!this.registryUrl) return false;
+    return httpOk(`${this.registryUrl}/health`, 1000).catch(() => false);
+  }
+
+  memory(extra: Array<{ name: string; pid: number | undefined }> = []): ProcessMemory[] {
+    const procs = [
+      { name: 'scorer', pid: this.scorer?.pid },
+      { name: 'feature-service', pid: this.featureService?.pid },
+      { name: 'registry', pid: this.registry?.pid },
+      { name: 'redis-features', pid: this.featuresRedis?.pid },
+      { name: 'redis-eventlog', pid: this.eventRedis?.pid },
+      ...extra,
+    ];
+    return procs.filter((p) => p.pid).map((p) => ({ name: p.name, pid: p.pid as number, rssMb: rssMb(p.pid) }));
+  }
+
+  async stop(): Promise<void> {
+    await this.monitorLog?.close({ timeoutMs: 1000 }).catch(() => undefined);
+    this.monitorLog = null;
+    await Promise.allSettled([this.scorer?.stop(), this.featureService?.stop(), this.registry?.stop()]);
+    await this.models?.stop().catch(() => undefined);
+    await Promise.allSettled([this.featuresRedis?.stop(), this.eventRedis?.stop(), this.postgres?.destroy()]);
+  }
+}
