@@ -3,8 +3,8 @@ import { featurizeHandbookRows, simulatedHandbookRows } from '../data/simulated-
 import { handbookSplit } from './handbook-protocol';
 import { DEFAULT_BENCHMARK_MODELS, runHandbookBenchmark } from './handbook-benchmark';
 
-// Small simulated world: 45 days from 2018-06-01; train 07-01..07-07, delay 07-08..07-14, test 07-15..07-21.
-const ds = simulateHandbook({ customers: 700, terminals: 1400, days: 52, startDate: '2018-06-01', seed: 11 });
+// Small simulated world: 42 days from 2018-06-10; train 07-01..07-07, delay 07-08..07-14, test 07-15..07-21.
+const ds = simulateHandbook({ customers: 600, terminals: 1200, days: 42, startDate: '2018-06-10', seed: 11 });
 const frame = featurizeHandbookRows(simulatedHandbookRows(ds));
 
 describe('handbook protocol on simulated data', () => {
