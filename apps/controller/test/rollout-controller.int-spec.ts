@@ -150,7 +150,8 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     const id = started.body.id;
     const done = await waitFor('the bad canary to end', async () => {
       const r = await rollout(id);
-      return r.status === 'rolled_back' || r.status === 'completed' ? r : null;
+      if (r.status === 'completed' || r.stepIndex > 0) throw new Error(`bad canary got through: ${JSON.stringify({ status: r.status, step: r.stepIndex, analysis: r.lastAnalysis })}`);
+      return r.status === 'rolled_back' ? r : null;
     }, 60_000, 300);
     expect(done.status).toBe('rolled_back');
     expect(done.stepIndex).toBe(0);
@@ -164,7 +165,7 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     const evidence = (await (await fetch(`${registry.proc.url}/api/v1/versions/${v3}/evidence`, { headers: { authorization: `Bearer ${TOKENS.rita}` } })).json()) as { kind: string }[];
     expect(evidence.map((e) => e.kind)).toContain('canary-breach');
     const timeline = await rita.listRolloutSteps(v3);
-    expect(timeline.map((s) => `${s.step}:${s.status}:${s.trafficPercent}`)).toEqual(['canary-25:awaiting_canary_approval:0', 'canary-25:active:25', 'canary-25:rolled_back:0']);
+    expect(timeline.map((s) => `${s.step}:${s.status}:${s.trafficPercent}`)).toEqual(['canary-approval:awaiting_canary_approval:0', 'canary-25:active:25', 'canary-25:rolled_back:0']);
     expect((await rita.getRegionDeployment(MODEL, REGION)).production?.versionId).toBe(v1);
 
     // Alert on the event log, and the Prometheus counter on the leader.
@@ -232,11 +233,12 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     const timeline = (await rita.listRolloutSteps(v2)).map((s) => `${s.step}:${s.status}:${s.trafficPercent}`);
     expect(timeline).toEqual([
       'shadow:started:0',
-      'shadow:awaiting_canary_approval:0',
+      'canary-approval:awaiting_canary_approval:0',
       'canary-25:active:25',
       'canary-50:active:50',
       'canary-100:active:100',
-      'canary-100:awaiting_production_approval:100',
+      // Traffic stays at 100% while the release manager approves the promotion.
+      'production-approval:awaiting_production_approval:100',
       'production:completed:100',
     ]);
     const evidence = (await (await fetch(`${registry.proc.url}/api/v1/versions/${v2}/evidence`, { headers: { authorization: `Bearer ${TOKENS.rita}` } })).json()) as { kind: string; n?: number }[];

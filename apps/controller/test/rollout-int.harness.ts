@@ -173,6 +173,13 @@ export async function startScorer(o: { region: string; redisUrl: string; registr
     MODEL_CACHE_DIR: join(o.workDir, 'lkg'),
     POLICY_FILE: writeTestPolicy(o.workDir),
     TOKEN_KEYS: `sim=${SIM_TOKEN_KEY}`,
+    // A shared 2-core CI box under heavy load stalls for tens of ms: with production budgets most decisions would
+    // take the degraded path (fallback model for both arms) and the canary would never be scored by its model.
+    REDIS_COMMAND_TIMEOUT_MS: '500',
+    FEATURES_DEADLINE_MS: '500',
+    FEATURES_TARGET_MS: '250',
+    TOTAL_BUDGET_MS: '1000',
+    BREAKER_FAILURES: '100000',
   }, `http://127.0.0.1:${port}`);
   return proc.ready('/health/ready');
 }

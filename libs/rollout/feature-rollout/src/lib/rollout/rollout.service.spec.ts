@@ -59,6 +59,8 @@ describe('RolloutService', () => {
     traffic(s, 0.04);
     await s.svc.tick();
     expect((await s.svc.get(r.id)).awaiting).toBe('production');
+    // The last step's traffic holds while the release manager approves the promotion.
+    expect(s.registry.steps.at(-1)).toMatchObject({ step: 'production-approval', status: 'awaiting_production_approval', trafficPercent: 50 });
     s.registry.approveAll();
     await s.svc.tick();
     expect((await s.svc.get(r.id)).status).toBe('completed');

@@ -101,6 +101,7 @@ export class RolloutService {
       await this.requestApproval(r, 'canary', c.reason);
     }
     await this.d.repo.insert(r, { rolloutId: r.id, type: 'started', actor, details: { reason: c.reason, steps: c.steps, regions: c.regions, shadowMs: c.shadowMs } });
+    if (r.status === 'awaiting_approval') await this.timeline(r, 'awaiting_canary_approval', { requests: r.requests.canary, actor, reason: c.reason });
     this.d.logger.info({ rolloutId: r.id, model: r.subject.model, versionId: r.subject.versionId, regions: r.regions, actor }, 'rollout started');
     return r;
   }
@@ -164,7 +165,7 @@ export class RolloutService {
     for (const region of r.regions) {
       await this.d.registry.appendStep(r.subject.versionId, {
         region,
-        step: r.stepIndex < 0 ? 'shadow' : `canary-${r.steps[r.stepIndex]?.percent ?? 0}`,
+        step: r.status === 'awaiting_approval' && r.awaiting ? `${r.awaiting}-approval` : r.stepIndex < 0 ? 'shadow' : `canary-${r.steps[r.stepIndex]?.percent ?? 0}`,
         trafficPercent,
         status,
         details: { rolloutId: r.id, ...details },

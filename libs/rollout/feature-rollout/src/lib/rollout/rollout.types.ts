@@ -87,4 +87,9 @@ export interface Rollout {
   rowVersion: number;
 }
 
-export const currentPercent = (r: Rollout): number => (r.status === 'canary' || r.pausedFrom === 'canary' ? (r.steps[r.stepIndex]?.percent ?? 0) : 0);
+/** Canary traffic now: the step's share while baking, paused, or waiting for the production approval after the last step. */
+export function currentPercent(r: Rollout): number {
+  const status = r.status === 'paused' ? r.pausedFrom : r.status;
+  const serving = status === 'canary' || (status === 'awaiting_approval' && r.awaiting === 'production');
+  return serving && r.stepIndex >= 0 ? (r.steps[r.stepIndex]?.percent ?? 0) : 0;
+}
