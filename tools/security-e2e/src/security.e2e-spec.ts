@@ -21,7 +21,7 @@ async function post(url: string, body: string, headers: Record<string, string> =
   return { status: res.status, text: await res.text() };
 }
 
-describe('security e2e: a region-eu deployment (registry, scorer, feature service as child processes; private Redis; PostgreSQL)', () => {
+describe('security e2e: a region-eu deployment (registry, scorer, feature service, trainer, controller as child processes; private Redis; PostgreSQL)', () => {
   let sys: System;
   let log: EventLog;
   const needles: Needle[] = [];
@@ -31,9 +31,9 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
   let findings: Finding[] = [];
 
   beforeAll(async () => {
-    sys = await startSystem({ registry: true });
+    sys = await startSystem({ full: true });
     log = await createEventLog({ backend: 'redis', redisUrl: sys.redis.url, region: 'eu' });
-  }, 90_000);
+  }, 120_000);
 
   afterAll(async () => {
     await log?.close({ timeoutMs: 2000 });
@@ -179,7 +179,7 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
           checkProbe(p, local);
           return p.status < 500;
         }),
-        { numRuns: 80 },
+        { numRuns: 60 },
       );
       const big = await send(url, { label: 'oversized (40 KB > 32 KB limit)', method: 'POST', path: '/v1/decisions', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 'x'.repeat(40_000) }) });
       checkProbe(big, local);
@@ -197,8 +197,6 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
         ['POST', '/api/v1/models'],
         ['POST', '/api/v1/models/checkout/versions'],
         ['POST', '/api/v1/freeze-windows'],
-        ['POST', `/api/v1/promotion-requests/${newId()}/approve`],
-        ['POST', '/api/v1/versions/not-a-uuid/transitions'],
         ['PUT', '/api/v1/models/checkout/aliases/champion'],
       ];
       const local: string[] = [];
@@ -211,7 +209,7 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
           checkProbe(p, local);
           return p.status < 500;
         }),
-        { numRuns: 60 },
+        { numRuns: 40 },
       );
       const odd: RawRequest[] = ['..%2F..%2Fetc', 'x'.repeat(90), "1' OR '1'='1", '__proto__', 'constructor', '%F0%9F%92%A9', '%20'].flatMap((id) => [
         { label: `odd id ${id.slice(0, 20)}`, method: 'GET', path: `/api/v1/versions/${id}`, headers: auth },
@@ -239,6 +237,38 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
       problems.push(...local);
       expect(local).toEqual([]);
     });
+  });
+
+  describe('fuzzing the trainer and controller APIs', () => {
+    it('trainer /v1/training-jobs and controller /v1/rollouts (as a release manager): malformed, random, odd ids', async () => {
+      const trainer = sys.apps.trainer?.baseUrl ?? '';
+      const controller = sys.apps.controller?.baseUrl ?? '';
+      const rm = { authorization: `Bearer ${sys.secrets.releaseManager}` };
+      const routes: Array<[string, string, string, Record<string, string>]> = [
+        [trainer, 'POST', '/v1/training-jobs', {}],
+        [controller, 'POST', '/v1/rollouts', rm],
+        [controller, 'POST', `/v1/rollouts/${newId()}/pause`, rm],
+        [controller, 'POST', `/v1/rollouts/${newId()}/matured-label-report`, rm],
+      ];
+      const local: string[] = [];
+      for (const [base, method, path, headers] of routes) {
+        for (const m of malformedBodies()) checkProbe(await send(base, { label: m.label, method, path, headers: { ...headers, 'content-type': m.contentType }, body: m.body }), local);
+      }
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...routes), arbitraryJsonBody, async ([base, method, path, headers], body) => {
+          const p = await send(base, { label: `random ${JSON.stringify(body).slice(0, 80)}`, method, path, headers: { ...headers, 'content-type': 'application/json' }, body });
+          checkProbe(p, local);
+          return p.status < 500;
+        }),
+        { numRuns: 30 },
+      );
+      for (const id of ['..%2F..%2Fetc', 'x'.repeat(90), "1' OR '1'='1", '__proto__', '%F0%9F%92%A9', newId()]) {
+        checkProbe(await send(trainer, { label: `odd job id ${id.slice(0, 20)}`, method: 'GET', path: `/v1/training-jobs/${id}`, headers: {} }), local);
+        checkProbe(await send(controller, { label: `odd rollout id ${id.slice(0, 20)}`, method: 'GET', path: `/v1/rollouts/${id}`, headers: rm }), local);
+        checkProbe(await send(controller, { label: `odd command ${id.slice(0, 20)}`, method: 'POST', path: `/v1/rollouts/${newId()}/${id}`, headers: { ...rm, 'content-type': 'application/json' }, body: '{"reason":"probe"}' }), local);
+      }
+      expect(local).toEqual([]);
+    }, 60_000);
   });
 
   describe('fuzz findings (known gaps in other owners\' code; each flips to a failure once fixed, then drop .failing)', () => {
@@ -292,6 +322,30 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
       expect((await call('GET', '/api/v1/models', s.scorer)).status).toBe(200);
     });
 
+    it('controller: operators authenticate with registry tokens; service and viewer tokens may read but not steer', async () => {
+      const ctl = sys.apps.controller?.baseUrl ?? '';
+      const req = async (method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; code?: string }> => {
+        const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+        if (token) headers['authorization'] = `Bearer ${token}`;
+        const res = await fetch(`${ctl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+        const parsed = (await res.json()) as { error?: { code?: string } };
+        return { status: res.status, code: parsed.error?.code };
+      };
+      expect(await req('GET', '/v1/rollouts', null)).toMatchObject({ status: 401, code: 'MISSING_TOKEN' });
+      expect(await req('GET', '/v1/rollouts', 'unknown-token-0123456789abcdef')).toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
+      expect(await req('GET', '/v1/rollouts', sys.secrets.viewer)).toMatchObject({ status: 200 });
+      for (const t of [sys.secrets.viewer, sys.secrets.scorer, sys.secrets.trainer, sys.secrets.mlEngineer]) {
+        expect(await req('POST', `/v1/rollouts/${newId()}/pause`, t, { reason: 'probe' })).toMatchObject({ status: 403, code: 'FORBIDDEN_ROLE' });
+      }
+    });
+
+    // KNOWN GAP (trainer): its HTTP API has no authentication; anyone who reaches it can enqueue or cancel training.
+    it.failing('trainer: calls without a token are refused with 401', async () => {
+      const res = await fetch(`${sys.apps.trainer?.baseUrl}/v1/training-jobs/${newId()}`, { method: 'DELETE', signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      expect(res.status).toBe(401);
+    });
+
     it('only sha256 digests of API tokens are stored', async () => {
       const rows = (await sys.pg.query(`SELECT "tokenHash" FROM "${sys.schema}"."ApiToken"`)).rows as { tokenHash: string }[];
       expect(rows.length).toBeGreaterThanOrEqual(6);
@@ -309,22 +363,21 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
 
   describe('scan of everything the system wrote', () => {
     beforeAll(async () => {
-      const { registry, scorer, featureService } = sys.apps;
-      await Promise.all([scorer.stop(), featureService.stop(), registry?.stop()]);
+      await Promise.all(sys.all.map((a) => a.stop()));
       const s = sys.secrets;
       const secretNeedles: Needle[] = [
         { kind: 'secret:tokenisation key', value: s.tokenKeySecret },
         ...(['scorer', 'controller', 'trainer', 'releaseManager', 'mlEngineer', 'viewer'] as const).map((k) => ({ kind: `secret:api token ${k}`, value: s[k] })),
       ];
       const sinks: Sink[] = [
-        ...[scorer, featureService, ...(registry ? [registry] : [])].map((a) => ({ sink: `log:${a.name}`, text: a.output() })),
+        ...sys.all.map((a) => ({ sink: `log:${a.name}`, text: a.output() })),
         ...(await redisSinks(sys.redis.client, INPUT_STREAMS)),
         ...(await postgresSinks(sys.pg, sys.schema)),
         ...fileSinks(sys.tmpRoot),
         ...responses,
       ];
-      // the scan saw real data: every log, the decision log, online state and the registry's tables
-      expect(sinks.filter((x) => x.sink.startsWith('log:')).every((x) => x.text.length > 0)).toBe(true);
+      // the scan saw real data: every app's log, the decision log, online state and the registry's tables
+      expect(sinks.filter((x) => x.sink.startsWith('log:') && x.text.length > 0)).toHaveLength(5);
       expect(sinks.some((x) => x.sink.includes('risk.decisions.v1'))).toBe(true);
       expect(sinks.some((x) => x.sink.startsWith('redis:string:ofs:eu:'))).toBe(true);
       expect(sinks.some((x) => x.sink.endsWith('.ApiToken'))).toBe(true);

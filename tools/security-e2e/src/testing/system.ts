@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { freePort, startApp, type AppProcess } from './processes';
+import { freePort, startApp, type AppProcess, type StartAppOptions } from './processes';
 import { startPrivateRedis, type PrivateRedis } from './private-redis';
 
 export const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -25,7 +25,8 @@ export interface System {
   schema: string;
   redis: PrivateRedis;
   secrets: RunSecrets;
-  apps: { registry?: AppProcess; scorer: AppProcess; featureService: AppProcess };
+  apps: { registry?: AppProcess; scorer: AppProcess; featureService: AppProcess; trainer?: AppProcess; controller?: AppProcess };
+  all: AppProcess[];
   pg: Pool;
   stop(): Promise<void>;
 }
@@ -33,11 +34,12 @@ export interface System {
 const secret = (label: string): string => `${label}-${randomBytes(18).toString('base64url')}`;
 
 /**
- * The region-eu deployment the security tests attack: a private redis-server (online store + event log), the
- * registry on its own PostgreSQL schema, scorer and feature service as child processes started exactly like
- * `npm run start:<app>`, every log line captured. Logs at debug level: the scan must hold at the most verbose level.
+ * The region-eu deployment the security tests attack: a private redis-server (online store, event log, queues),
+ * one PostgreSQL schema (registry, served-feature log, rollouts), and every app as a child process started exactly
+ * like `npm run start:<app>` (`full`: registry, scorer, feature service, trainer, controller; otherwise scorer and
+ * feature service), every log line captured. Logs at debug level: the scan must hold at the most verbose level.
  */
-export async function startSystem(o: { registry: boolean; region?: string; extraScorerEnv?: Record<string, string> }): Promise<System> {
+export async function startSystem(o: { full: boolean; region?: string }): Promise<System> {
   const runId = randomBytes(4).toString('hex');
   const region = o.region ?? 'eu';
   const tmpRoot = mkdtempSync(join(tmpdir(), `sec-e2e-${runId}-`));
@@ -62,12 +64,16 @@ export async function startSystem(o: { registry: boolean; region?: string; extra
     rmSync(tmpRoot, { recursive: true, force: true });
   };
   try {
-    let registry: AppProcess | undefined;
-    if (o.registry) {
-      registry = await startApp({
+    // Everything boots in parallel (the machine is shared and each boot costs ~10 s of transpiling): the scorer boots
+    // without a reachable registry by design, and the registry and controller share one migration advisory lock.
+    const registryPort = await freePort();
+    const registryUrl = `http://127.0.0.1:${registryPort}`;
+    const specs: StartAppOptions[] = [];
+    if (o.full) {
+      specs.push({
         name: 'registry',
         entry: 'apps/registry/src/main.ts',
-        port: await freePort(),
+        port: registryPort,
         readyPath: '/health',
         env: {
           LOG_LEVEL: 'debug',
@@ -86,10 +92,9 @@ export async function startSystem(o: { registry: boolean; region?: string; extra
           ].join(','),
         },
       });
-      started.push(registry);
     }
-    const booted = await Promise.allSettled([
-      startApp({
+    specs.push(
+      {
         name: 'scorer',
         entry: 'apps/scorer/src/main.ts',
         port: await freePort(),
@@ -103,11 +108,10 @@ export async function startSystem(o: { registry: boolean; region?: string; extra
           TOKEN_ACTIVE_KEY_ID: 'k1',
           MODEL_CACHE_DIR: join(tmpRoot, 'scorer-lkg'),
           MODEL_REFRESH_MS: '0',
-          ...(registry ? { REGISTRY_URL: registry.baseUrl, REGISTRY_TOKEN: secrets.scorer } : {}),
-          ...o.extraScorerEnv,
+          ...(o.full ? { REGISTRY_URL: registryUrl, REGISTRY_TOKEN: secrets.scorer } : {}),
         },
-      }),
-      startApp({
+      },
+      {
         name: 'feature-service',
         entry: 'apps/feature-service/src/main.ts',
         port: await freePort(),
@@ -120,14 +124,70 @@ export async function startSystem(o: { registry: boolean; region?: string; extra
           CONSUMER_NAME: `fs-${runId}`,
           CONSUMER_MAX_DELIVERIES: '2',
           CONSUMER_CLAIM_IDLE_MS: '1000',
+          ...(o.full ? { SERVED_LOG_DATABASE_URL: DATABASE_URL, SERVED_LOG_SCHEMA: schema } : {}),
         },
-      }),
-    ]);
+      },
+    );
+    if (o.full) {
+      specs.push(
+        {
+          name: 'trainer',
+          entry: 'apps/trainer/src/main.ts',
+          port: await freePort(),
+          readyPath: '/health/live',
+          env: {
+            NODE_ENV: 'production',
+            LOG_LEVEL: 'debug',
+            REDIS_URL: redis.url,
+            QUEUE_PREFIX: `bull-${runId}`,
+            WORKER_ENABLED: 'false',
+            REGISTRY_URL: registryUrl,
+            REGISTRY_TOKEN: secrets.trainer,
+            ARTIFACT_DIR: join(tmpRoot, 'trainer-artifacts'),
+            DATA_DIR: join(tmpRoot, 'trainer-data'),
+            CODE_COMMIT: 'security-e2e',
+          },
+        },
+        {
+          name: 'controller',
+          entry: 'apps/controller/src/main.ts',
+          port: await freePort(),
+          readyPath: '/health',
+          env: {
+            LOG_LEVEL: 'debug',
+            DATABASE_URL,
+            DB_SCHEMA: schema,
+            DB_POOL_MAX: '2',
+            REGISTRY_URL: registryUrl,
+            REGISTRY_TOKEN: secrets.controller,
+            REDIS_URL: redis.url,
+            EVENT_LOG_REGIONS: region,
+            CONSUMER_NAME: `ctl-${runId}`,
+          },
+        },
+      );
+    }
+    const booted = await Promise.allSettled(specs.map((spec) => startApp({ timeoutMs: 80_000, ...spec })));
     for (const b of booted) if (b.status === 'fulfilled') started.push(b.value);
     const failed = booted.find((b): b is PromiseRejectedResult => b.status === 'rejected');
     if (failed) throw failed.reason;
-    const [scorer, featureService] = started.slice(-2) as [AppProcess, AppProcess];
-    return { runId, tmpRoot, schema, redis, secrets, apps: { registry, scorer, featureService }, pg, stop: stopAll };
+    const byName = (n: string): AppProcess | undefined => started.find((a) => a.name === n);
+    const need = (n: string): AppProcess => {
+      const a = byName(n);
+      if (!a) throw new Error(`${n} not started`);
+      return a;
+    };
+    return {
+      runId,
+      tmpRoot,
+      schema,
+      redis,
+      secrets,
+      apps: { registry: byName('registry'), scorer: need('scorer'), featureService: need('feature-service'), trainer: byName('trainer'), controller: byName('controller') },
+      all: started,
+      pg,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

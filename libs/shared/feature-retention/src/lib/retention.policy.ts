@@ -34,15 +34,16 @@ export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;
 export type RetentionPolicyInput = z.input<typeof retentionPolicySchema>;
 
 /**
- * Offline tables holding per-checkout data derived from shoppers (tokens, amounts, decisions, labels). Audit and
- * governance tables (AuditLog, StageTransition, RolloutEvent) are append-only by trigger and carry no shopper data,
- * so they are not retention targets. A table that does not exist yet (e.g. the served-feature log before its
- * migration lands) is reported as skipped, so adding it here ahead of the migration is safe.
+ * Offline tables holding per-checkout data derived from shoppers (entity tokens, feature vectors, decisions, labels).
+ * Audit and governance tables (AuditLog, StageTransition, RolloutEvent) are append-only by trigger and carry no
+ * shopper data, so they are not retention targets. A table whose migration has not been applied is reported as
+ * skipped, not an error.
  */
 export const DEFAULT_RETENTION_TARGETS: readonly RetentionTarget[] = [
+  /** served-feature log (training data): entity tokens + the served vector + its matured label */
+  { table: 'ServedFeatureVector', timestampColumn: 'servedAt', regionColumn: 'region' },
+  /** canary-period decisions kept for the matured-label report */
   { table: 'RolloutDecision', timestampColumn: 'createdAt', regionColumn: 'region' },
-  { table: 'ServedFeature', timestampColumn: 'createdAt', regionColumn: 'region' },
-  { table: 'DecisionRecord', timestampColumn: 'createdAt', regionColumn: 'region' },
 ];
 
 /** `eu=90,us=180` (the env form) → `{ eu: 90, us: 180 }`. */

@@ -53,23 +53,38 @@ describe('RunRetentionUseCase (real PostgreSQL, the real migrations in a private
     await seedDecisions('eu', 200, 10, 'eu_new');
     await seedDecisions('us', 300, 120, 'us_old');
     await pool.query(`INSERT INTO "OfflineSample" ("occurredAt") SELECT now() - (g || ' days')::interval FROM generate_series(1, 60) g`);
+    // served-feature log: 150 eu vectors, one per day back from NOW; 40 us vectors 200 days old
+    await pool.query(
+      `INSERT INTO "ServedFeatureVector" ("requestId","checkoutId","region","featureSet","featureSetVersion","entityTokens","featureNames","values","missing","servedAt")
+       SELECT 'r' || g, 'c' || g, CASE WHEN g > 150 THEN 'us' ELSE 'eu' END, 'checkout', 1, '{"account":"tok_k1_AAAAAAAAAAAAAAAAAAAAAA"}', '{f}', '{1}', '{f}',
+              CASE WHEN g > 150 THEN $1::timestamptz - interval '200 days' ELSE $1::timestamptz - (g || ' days')::interval END
+       FROM generate_series(1, 190) g`,
+      [NOW],
+    );
     const policy = parseRetentionPolicy({
       days: { eu: 90, us: 365 },
       batchSize: 1000,
-      targets: [...DEFAULT_RETENTION_TARGETS, { table: 'OfflineSample', timestampColumn: 'occurredAt', days: { eu: 30 } }],
+      targets: [...DEFAULT_RETENTION_TARGETS, { table: 'NotMigratedYet' }, { table: 'OfflineSample', timestampColumn: 'occurredAt', days: { eu: 30 } }],
     });
     const report = await new RunRetentionUseCase({ sql: pool, region: 'eu', policy, schema, clock: () => NOW }).execute();
 
     const byTable = Object.fromEntries(report.targets.map((t) => [t.table, t]));
     expect(byTable['RolloutDecision']).toMatchObject({ outcome: 'done', deleted: 2500, batches: 3, retentionDays: 90 });
     // tables whose migrations have not landed are reported, not an error
-    expect(byTable['ServedFeature']?.outcome).toBe('skipped_missing_table');
+    expect(byTable['NotMigratedYet']?.outcome).toBe('skipped_missing_table');
+    // eu vectors served 91..150 days before NOW are gone (strictly older than 90 days), us vectors untouched
+    expect(byTable['ServedFeatureVector']).toMatchObject({ outcome: 'done', deleted: 60 });
+    const served = (await pool.query(`SELECT region, count(*)::int AS n, min("servedAt") AS oldest FROM "ServedFeatureVector" GROUP BY region ORDER BY region`)).rows as { region: string; n: number; oldest: Date }[];
+    expect(served.map((r) => [r.region, r.n])).toEqual([
+      ['eu', 90],
+      ['us', 40],
+    ]);
     expect(await count(`region = 'eu'`)).toBe(200);
     expect(await count(`region = 'us'`)).toBe(300);
     // OfflineSample is compared against the real clock's now() in SQL; 30-day retention relative to NOW (2026-11-25)
     const left = Number(((await pool.query(`SELECT count(*)::int AS n FROM "OfflineSample" WHERE "occurredAt" < $1`, [new Date(NOW.getTime() - 30 * DAY)])).rows[0] as { n: number }).n);
     expect(left).toBe(0);
-    expect(report.deleted).toBe(2500 + (byTable['OfflineSample']?.deleted ?? NaN));
+    expect(report.deleted).toBe(2500 + 60 + (byTable['OfflineSample']?.deleted ?? NaN));
   });
 
   it('stops at maxBatchesPerTarget and reports more_remaining; a region without a policy keeps its data', async () => {
