@@ -78,7 +78,7 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     bridge = await startAssignmentBridge(registry.proc.url);
     v1 = await registerModel(registry.proc.url, MODEL, 'v1', PROD_WEIGHTS, -7.5);
     await promoteToProduction(registry.proc.url, v1, REGION);
-    const poolP = new Promise<ScoringSample[]>((r) => setImmediate(() => r(SimulatedTraffic.pool(REGION, 7, 3000))));
+    const poolP = new Promise<ScoringSample[]>((r) => setImmediate(() => r(SimulatedTraffic.pool(REGION, 7, 2000))));
     const ctl = (consumer: string) => startController({ schema, registryUrl: registry.proc.url, redisUrl: redis.url, region: REGION, consumer });
     let pool: ScoringSample[];
     [scorer, controllers[0], controllers[1], pool] = await Promise.all([startScorer({ region: REGION, redisUrl: redis.url, registryUrl: bridge.url, workDir: work }), ctl('controller-a'), ctl('controller-b'), poolP]);
@@ -189,7 +189,7 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
       regions: [REGION],
       shadowMs: 1000,
       shadowGate: { minSamples: 100 },
-      steps: [STEPS[0], { percent: 50, bakeMs: 8000 }, STEPS[2]],
+      steps: [STEPS[0], { percent: 50, bakeMs: 5000 }, STEPS[2]],
       guardrails: GUARDRAILS,
       reason: 'weekly retrain',
     });
@@ -245,9 +245,8 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     expect(evidence.map((e) => e.kind)).toEqual(['shadow-comparison', 'canary-analysis', 'canary-analysis', 'canary-analysis']);
 
     // Weeks later: labels mature; the report joins them to the canary decisions and is attached to the version.
-    for (const [checkoutId, fraud] of traffic.truth) {
-      await log.publish(TOPICS.labels, checkoutId, { type: 'label.confirmed', payload: { checkoutId, label: fraud ? 'fraud' : 'legitimate' } });
-    }
+    const labels = [...traffic.truth].map(([checkoutId, fraud]) => ({ topic: TOPICS.labels, key: checkoutId, value: { type: 'label.confirmed', payload: { checkoutId, label: fraud ? 'fraud' : 'legitimate' } } }));
+    for (let i = 0; i < labels.length; i += 500) await log.publishBatch(labels.slice(i, i + 500));
     const report = await waitFor('labelled report', async () => {
       const res = await API(survivor.url, TOKENS.rita)<{ production: { labelled: number }; canary: { labelled: number }; verdict: string }>('POST', `/v1/rollouts/${id}/matured-label-report`, { minLabelsPerArm: 50 });
       return res.status === 200 && res.body.canary.labelled > 50 && res.body.production.labelled > 50 ? res.body : null;
