@@ -47,7 +47,7 @@ describe('feature-service (spawned process, real Redis event log + online store)
     log = await createEventLog({ backend: 'redis', redisUrl: REDIS_URL, keyPrefix: env.EVENT_LOG_KEY_PREFIX, region: 'eu', defaultPartitions: 1 });
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }

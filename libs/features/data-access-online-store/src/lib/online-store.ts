@@ -18,6 +18,12 @@ export interface OnlineStoreOptions {
   /** Cap on the blob TTL (the engine's stateTtl: longest window + label delay + lateness). */
   readonly maxStateTtlMs?: number;
   readonly maxCasRetries?: number;
+  /**
+   * Write-through cache of the blobs this instance wrote last (entries): the next apply to the key skips the read
+   * round trip and goes straight to the CAS, which still verifies the version and the idempotency records; any
+   * conflict drops the entry and falls back to read-apply-CAS. 0 disables it.
+   */
+  readonly writeCacheEntries?: number;
 }
 
 export interface ApplySummary {
@@ -70,6 +76,8 @@ export function decodeStoredState(set: FeatureSet, entity: string, blob: Buffer)
  */
 export class OnlineFeatureStore {
   readonly stats: OnlineStoreStats = { reads: 0, writes: 0, conflicts: 0, events: 0 };
+  private readonly written = new Map<string, Buffer>();
+  private readonly writeCacheEntries: number;
   private readonly idemTtl: number;
   private readonly maxStateTtl: number;
   private readonly maxRetries: number;
@@ -80,6 +88,7 @@ export class OnlineFeatureStore {
     this.idemTtl = o.idempotencyTtlMs ?? 15 * 60_000;
     this.maxStateTtl = o.maxStateTtlMs ?? 90 * 24 * 3600_000;
     this.maxRetries = o.maxCasRetries ?? 32;
+    this.writeCacheEntries = o.writeCacheEntries ?? 50_000;
     o.redis.defineCommand('featureCasApply', { lua: CAS_APPLY_LUA });
   }
 
@@ -147,13 +156,22 @@ export class OnlineFeatureStore {
     for (let attempt = 1; attempt <= this.maxRetries; attempt++) {
       const s = emptySummary();
       s.conflicts = attempt - 1;
-      const res = await redis.pipeline().getBuffer(g.key).mget(idemKeys).exec();
-      this.stats.reads++;
-      if (!res) throw new OnlineStoreConflictError(g.key, attempt);
-      const [blobErr, blob] = res[0] as [Error | null, Buffer | null];
-      const [idemErr, seen] = res[1] as [Error | null, (string | null)[]];
-      if (blobErr) throw blobErr;
-      if (idemErr) throw idemErr;
+      let blob: Buffer | null = attempt === 1 ? (this.written.get(g.key) ?? null) : null;
+      let seen: (string | null)[];
+      if (blob) {
+        // optimistic: our own last write; the CAS below re-checks version and idempotency records
+        seen = idemKeys.map(() => null);
+      } else {
+        const res = await redis.pipeline().getBuffer(g.key).mget(idemKeys).exec();
+        this.stats.reads++;
+        if (!res) throw new OnlineStoreConflictError(g.key, attempt);
+        const [blobErr, fetched] = res[0] as [Error | null, Buffer | null];
+        const [idemErr, records] = res[1] as [Error | null, (string | null)[]];
+        if (blobErr) throw blobErr;
+        if (idemErr) throw idemErr;
+        blob = fetched;
+        seen = records;
+      }
       let state: EntityState;
       let expected = '';
       let version = 0;
@@ -190,10 +208,24 @@ export class OnlineFeatureStore {
       const r = (await (redis as unknown as CasRedis).featureCasApply(1 + written.length, g.key, ...written, Buffer.from(expected, 'latin1'), next, Math.round(ttl), this.idemTtl)) as number;
       this.stats.writes++;
       s.writes = 1;
-      if (r === 1) return s;
+      if (r === 1) {
+        this.remember(g.key, next);
+        return s;
+      }
+      this.written.delete(g.key);
       this.stats.conflicts++;
     }
     throw new OnlineStoreConflictError(g.key, this.maxRetries);
+  }
+
+  private remember(key: string, blob: Buffer): void {
+    if (this.writeCacheEntries === 0) return;
+    this.written.delete(key);
+    if (this.written.size >= this.writeCacheEntries) {
+      const oldest = this.written.keys().next();
+      if (!oldest.done) this.written.delete(oldest.value);
+    }
+    this.written.set(key, blob);
   }
 
   /**
@@ -211,7 +243,9 @@ export class OnlineFeatureStore {
       const token = engineKey.slice(entityStateKey(set, plan.name, '').length);
       const ttl = Math.max(1000, Math.min(this.maxStateTtl, Number.isFinite(plan.stateTtl) ? plan.stateTtl : this.maxStateTtl));
       const blob = Buffer.concat([header((Math.random() * 0xffffffff) >>> 0), encodeEntityState(this.o.set, state)]);
-      pipe.set(this.keyOf(plan.name, token), blob, 'PX', Math.round(ttl));
+      const key = this.keyOf(plan.name, token);
+      this.written.delete(key);
+      pipe.set(key, blob, 'PX', Math.round(ttl));
       n++;
       if (++inPipe >= batchSize) {
         await pipe.exec();
