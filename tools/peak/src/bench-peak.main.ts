@@ -45,12 +45,13 @@ async function main(): Promise<number> {
   log(`bench:peak ${q ? '--quick ' : ''}on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   log(`offered: ${base} rps baseline -> ${peak} rps (x${opts.multiplier}) in ${ramp} s, hold ${hold} s, return ${ret} s; ${opts.processes} generator processes; budget ${opts.budget} ms`);
   const stack = new PeakStack({ registry: false, log });
-  const samples = new Map<number, { lag: number | null; pending: number | null; rss: Record<string, number | null> }>();
+  const samples = new Map<number, { lag: number | null; pending: number | null; rss: Record<string, number | null>; cpu: Record<string, number | null> }>();
   try {
     await stack.start();
     const runId = Date.now().toString(36);
     const load = startLoad({ url: stack.scorerUrl, mode: 'raw', schedule, processes: opts.processes, budgetMs: opts.budget, timeoutMs: 2000, idPrefix: `peak-${runId}-` });
     const t0 = await load.started;
+    const decisionsBefore = await stack.scorerDecisions();
     const events = startEvents({ redisUrl: stack.eventRedis.url, rate: q ? 150 : 300, durationS: end + 4, runId });
     // Sampler: bounded by the run's length.
     const sampler = (async () => {
@@ -58,12 +59,13 @@ async function main(): Promise<number> {
         const sec = Math.floor((Date.now() - t0) / 1000);
         const lag = await stack.eventLag();
         const mem = stack.memory([...load.pids.map((pid, i) => ({ name: `loadgen-${i}`, pid })), { name: 'events-gen', pid: events.pid }]);
-        samples.set(sec, { lag: lag?.lag ?? null, pending: lag?.pending ?? null, rss: Object.fromEntries(mem.map((m) => [m.name, m.rssMb])) });
+        samples.set(sec, { lag: lag?.lag ?? null, pending: lag?.pending ?? null, rss: Object.fromEntries(mem.map((m) => [m.name, m.rssMb])), cpu: Object.fromEntries(mem.map((m) => [m.name, m.cpuS])) });
         await sleep(1000);
       }
     })();
     const seconds = (await load.done).filter((s) => s.second >= 0 && s.second < end);
     const ev = await events.done;
+    const decisionsAfter = await stack.scorerDecisions();
     await sampler;
 
     const step = q ? 5 : 10;
@@ -77,7 +79,16 @@ async function main(): Promise<number> {
         const v = Math.max(...lags.map((l) => l.rss[name] ?? 0));
         return v > 0 ? v.toFixed(0) : '-';
       };
-      rows.push({ ...summarize(phaseOf(from), slice), extra: `lag ${lastLag?.lag ?? '-'}/${lastLag?.pending ?? '-'}  rss scorer ${maxRss('scorer')} fs ${maxRss('feature-service')} redis ${maxRss('redis-features')} MiB` });
+      const first = lags[0];
+      const cpuPct = (name: string): string => {
+        const a = first?.cpu[name];
+        const b = lastLag?.cpu[name];
+        return a != null && b != null && lags.length > 1 ? `${(((b - a) / (lags.length - 1)) * 100).toFixed(0)}%` : '-';
+      };
+      rows.push({
+        ...summarize(phaseOf(from), slice),
+        extra: `lag ${lastLag?.lag ?? '-'}/${lastLag?.pending ?? '-'}  cpu scorer ${cpuPct('scorer')}  rss scorer ${maxRss('scorer')} fs ${maxRss('feature-service')} redis ${maxRss('redis-features')} MiB`,
+      });
     }
     log('');
     log(formatTable(rows));
@@ -86,7 +97,21 @@ async function main(): Promise<number> {
     const total = summarize('whole run', seconds);
     log('');
     log(formatTable([spike, total]));
-    const lastMem = [...samples.values()].pop()?.rss ?? {};
+    const all = [...samples.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+    const cpuUsed = (name: string): number | null => {
+      const xs = all.map((v) => v.cpu[name]).filter((x): x is number => x != null);
+      return xs.length > 1 ? (xs[xs.length - 1] as number) - (xs[0] as number) : null;
+    };
+    const scorerCpu = cpuUsed('scorer');
+    const wall = Math.max(1, all.length - 1);
+    log(
+      `\nCPU over the run (s of CPU in ${wall} s wall): ${['scorer', 'feature-service', 'redis-features', 'redis-eventlog', 'loadgen-0', 'loadgen-1', 'events-gen'].map((n) => `${n} ${cpuUsed(n)?.toFixed(1) ?? '-'}`).join(', ')}`,
+    );
+    const made = decisionsBefore !== null && decisionsAfter !== null ? decisionsAfter - decisionsBefore : null;
+    // Per decision the scorer made (its own counter), including decisions whose caller had already given up.
+    if (scorerCpu && made)
+      log(`scorer: ${made} decisions made (${total.answered} reached the caller in time to count), ${scorerCpu.toFixed(1)} CPU-s -> ${((scorerCpu * 1000) / made).toFixed(2)} ms CPU per decision, ${(made / scorerCpu).toFixed(0)} decisions per scorer core-second`);
+    const lastMem = all[all.length - 1]?.rss ?? {};
     log(`\nRSS at end (MiB): ${Object.entries(lastMem).map(([k, v]) => `${k} ${v ?? '-'}`).join(', ')}`);
     log(`events: ${ev.acked.length} marketplace events published to the event log (${ev.retries} retried, ${ev.unpublished} unpublished); final consumer lag ${JSON.stringify(await stack.eventLag())}`);
     log(`degraded during spike: ${pct(spike.degradedShare)} — ${JSON.stringify(spike.degradedBy)}; fail-open ${spike.failOpen}; models ${JSON.stringify(spike.modelVersions)}`);

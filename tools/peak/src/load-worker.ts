@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       const count = due - issued;
       for (let i = 0; i < count; i++) {
         // Spread the tick's arrivals over the tick so latency is measured from when each request was due.
-        const scheduled = now - ((count - 1 - i) / Math.max(1, count)) * 1;
+        const scheduled = now - ((count - 1 - i) / Math.max(1, count)) * 2;
         const sec = Math.floor((scheduled - perfT0) / 1000);
         const b = bucket(sec);
         b.offered++;
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
       const whole = Math.floor(t) - 2;
       if (whole > flushed) flushUpTo(whole);
     }
-    await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 2));
   }
   const deadline = performance.now() + cfg.timeoutMs + 500;
   while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -55,4 +55,5 @@ export interface ProcessMemory {
   name: string;
   pid: number;
   rssMb: number | null;
+  cpuS: number | null;
 }

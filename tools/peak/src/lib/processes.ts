@@ -30,6 +30,19 @@ export function rssMb(pid: number | undefined): number | null {
   }
 }
 
+/** CPU seconds (user + system) a live process has used, from /proc/<pid>/stat (null once it is gone). */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] = utime, fields[12] = stime (clock ticks; 100 Hz on Linux)
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Polls `check` every 100 ms until it resolves true or `timeoutMs` passes; returns the time it took, or null. */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<number | null> {
   const t0 = Date.now();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CONSUMER_GROUPS, TOPICS } from '@risk/contract-events';
 import { createEventLog, type EventLog } from '@risk/event-log';
 import { PeakModelServer } from './model-server';
-import { AppProcess, OwnedPostgres, OwnedRedis, ROOT, freePort, httpOk, rssMb } from './processes';
+import { AppProcess, OwnedPostgres, OwnedRedis, ROOT, cpuSeconds, freePort, httpOk, rssMb } from './processes';
 import type { ProcessMemory } from './peak.types';
 
 export const TOKEN_KEYS = 'peak=peak-tokenisation-key-0123456789abcdef';
@@ -123,6 +123,18 @@ export class PeakStack {
     }
   }
 
+  /** Decisions the scorer has made since it started (its own `scorer_decisions_total`); null if unreachable. */
+  async scorerDecisions(): Promise<number | null> {
+    try {
+      const text = await (await fetch(`${this.scorerUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+      let n = 0;
+      for (const m of text.matchAll(/^scorer_decisions_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm)) n += Number(m[1]);
+      return n;
+    } catch {
+      return null;
+    }
+  }
+
   async registryUp(): Promise<boolean> {
     if (!this.registryUrl) return false;
     return httpOk(`${this.registryUrl}/health`, 1000).catch(() => false);
@@ -137,7 +149,7 @@ export class PeakStack {
       { name: 'redis-eventlog', pid: this.eventRedis?.pid },
       ...extra,
     ];
-    return procs.filter((p) => p.pid).map((p) => ({ name: p.name, pid: p.pid as number, rssMb: rssMb(p.pid) }));
+    return procs.filter((p) => p.pid).map((p) => ({ name: p.name, pid: p.pid as number, rssMb: rssMb(p.pid), cpuS: cpuSeconds(p.pid) }));
   }
 
   async stop(): Promise<void> {
