@@ -53,19 +53,25 @@ export async function startApp(o: StartAppOptions): Promise<AppProcess> {
     exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
       if (app.exited()) return;
+      const t0 = Date.now();
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 8000);
       await once(child, 'exit');
       clearTimeout(t);
+      if (process.env['SECURITY_E2E_TIMINGS']) process.stderr.write(`${o.name} stopped in ${Date.now() - t0} ms\n`);
     },
   };
+  const bootStart = Date.now();
   const deadline = Date.now() + (o.timeoutMs ?? 40_000);
   while (Date.now() < deadline) {
     if (app.exited()) throw new Error(`${o.name} exited during boot (code ${child.exitCode}):\n${app.output().slice(-3000)}`);
     try {
       const res = await fetch(`${baseUrl}${o.readyPath}`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
-      if (res.status < 500) return app;
+      if (res.status < 500) {
+        if (process.env['SECURITY_E2E_TIMINGS']) process.stderr.write(`${o.name} ready in ${Date.now() - bootStart} ms\n`);
+        return app;
+      }
     } catch {
       /* not listening yet */
     }
