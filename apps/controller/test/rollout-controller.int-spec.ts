@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { chromium } from 'playwright-core';
 import { TOPICS } from '@risk/contract-events';
 import { createEventLog, type EventLog } from '@risk/event-log';
 import { RegistryClient } from '@risk/registry-client';
@@ -254,5 +255,28 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     expect(['improved', 'no_difference', 'mixed', 'worse']).toContain(report.verdict);
     const kinds = ((await (await fetch(`${registry.proc.url}/api/v1/versions/${v2}/evidence`, { headers: { authorization: `Bearer ${TOKENS.rita}` } })).json()) as { kind: string }[]).map((e) => e.kind);
     expect(kinds).toContain('matured-label-report');
+  });
+
+  it('shows both rollouts on the registry UI timeline (headless Chromium, as a viewer)', async () => {
+    const shots = join(__dirname, '../../../artifacts/controller');
+    mkdirSync(shots, { recursive: true });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
+      await page.goto(`${registry.proc.url}/ui`);
+      await page.getByTestId('token-input').fill(TOKENS.victor);
+      await page.getByTestId('login-button').click();
+      const timeline = page.getByTestId('timeline');
+      await timeline.locator('table').waitFor({ timeout: 15_000 });
+      const text = await timeline.innerText();
+      // Registry versions: 1 = production before, 2 = the bad candidate, 3 = the good one.
+      expect(text).toMatch(/v2\s+eu\s+canary-25\s+0%\s+rolled_back\s+controller/);
+      expect(text).toMatch(/v3\s+eu\s+canary-50\s+50%\s+active\s+controller/);
+      expect(text).toMatch(/v3\s+eu\s+production\s+100%\s+completed\s+controller/);
+      await timeline.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, 'registry-rollout-timeline.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 });
