@@ -47,7 +47,15 @@ async function loadgen(url: string, bodies: string, mode: 'closed' | 'open', pro
     const c = node(['tools/cli/src/lib/bench-loadgen.ts', JSON.stringify({ url, bodies, mode, seconds: opts.seconds, concurrency: opts.concurrency ?? 1, rate: (opts.rate ?? 0) / processes })]);
     let out = '';
     c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    return new Promise<{ ok: number; errors: number; rps: number; p50: number; p99: number; p999: number; max: number }>((resolve) => c.on('exit', () => resolve(JSON.parse(out.trim()))));
+    return new Promise<{ ok: number; errors: number; rps: number; p50: number; p99: number; p999: number; max: number }>((resolve, reject) =>
+      c.on('close', (code) => {
+        try {
+          resolve(JSON.parse(out.trim()));
+        } catch {
+          reject(new Error(`load generator exited with ${code} and no result`));
+        }
+      }),
+    );
   });
   const res = await Promise.all(runs);
   return { rps: res.reduce((a, r) => a + r.rps, 0), errors: res.reduce((a, r) => a + r.errors, 0), p50: Math.max(...res.map((r) => r.p50)), p99: Math.max(...res.map((r) => r.p99)), p999: Math.max(...res.map((r) => r.p999)), max: Math.max(...res.map((r) => r.max)) };

@@ -62,10 +62,12 @@ async function main(): Promise<void> {
     } else {
       let scheduled = 0;
       let inflight = 0;
+      let stopped = false;
       const interval = 1000 / args.rate;
       const tick = setInterval(() => {
         const now = performance.now();
         const stop = now >= end;
+        stopped ||= stop;
         const due = Math.floor((Math.min(now, end) - t0) / interval);
         while (scheduled < due) {
           const at = t0 + scheduled * interval;
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
           inflight++;
           send(at, () => {
             inflight--;
-            if (stop && inflight === 0) resolve();
+            if (stopped && inflight === 0) resolve();
           });
         }
         if (stop) {
