@@ -13,8 +13,11 @@ export async function createMonitorApp(config: MonitorConfig, logger: Logger, re
   const app = await createHttpApp(monitorModuleFor(runtime), { title: 'checkout-risk monitor', logger });
   const close = app.close.bind(app);
   app.close = async () => {
-    await close();
-    await runtime.stop();
+    try {
+      await close();
+    } finally {
+      await runtime.stop();
+    }
   };
   return { app, runtime };
 }

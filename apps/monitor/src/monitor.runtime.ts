@@ -49,6 +49,7 @@ export class MonitorRuntime {
       group: c.CONSUMER_GROUP,
       consumer: c.CONSUMER_NAME,
       topics: [TOPICS.decisions, TOPICS.checkoutEvents, TOPICS.labels],
+      blockMs: 500,
       handler: async (m) => {
         let event;
         try {
