@@ -10,3 +10,5 @@ export type { ProviderReadResult } from './lib/online-feature.provider';
 export { OnlineStoreConflictError, OnlineStoreConfigError } from './lib/online-store.errors';
 export { ServedFeatureLog } from './lib/served-feature-log';
 export type { ServedVectorRecord, ServedLabel, ServedFeatureLogOptions, ServedFeatureLogStats } from './lib/served-feature-log';
+export { checkoutFeatureRequest } from './lib/checkout-request.mapper';
+export type { TokenizedScoringRequest } from './lib/checkout-request.mapper';

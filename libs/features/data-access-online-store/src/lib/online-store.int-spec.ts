@@ -10,6 +10,10 @@ import { createOnlineRedis } from './online-redis';
 import { OnlineFeatureStore } from './online-store';
 import { OnlineFeatureReader } from './online-reader';
 import { stateKey } from './online-store.keys';
+import { OnlineFeatureProvider } from './online-feature.provider';
+import { checkoutFeatureRequest } from './checkout-request.mapper';
+import { exampleScoringRequest } from '@risk/contract-events';
+import { checkoutFeatureSet } from '@risk/feature-sets';
 
 const set = handbookFeatureSet;
 
@@ -123,6 +127,25 @@ describe('OnlineFeatureStore + OnlineFeatureReader (real Redis)', () => {
     now += 251; // TTL over: the hot key is fetched again (bounded staleness)
     expect((await reader.read(q(101))).fetchedKeys).toBe(2);
     expect(reader.stats.cacheHits).toBe(100);
+  });
+
+  it('FeatureProvider adapter (scorer port shape): values by name, entities without state as missing', async () => {
+    const request = exampleScoringRequest();
+    const tokens = { account: 'tok_acc_p', email: 'tok_em_p', ip: 'tok_ip_p', device: 'tok_dev_p', address: 'tok_addr_p' };
+    const store = new OnlineFeatureStore({ redis, set: checkoutFeatureSet, keyPrefix: prefix, region: 'prov' });
+    // an earlier checkout of the same account, as the feature service would have ingested it
+    const earlier = checkoutFeatureRequest({ request: { ...request, checkoutId: 'chk_earlier_1', occurredAt: new Date(Date.parse(request.occurredAt) - 60_000).toISOString() }, tokens });
+    await store.apply([earlier]);
+    const reader = new OnlineFeatureReader({ redis, set: checkoutFeatureSet, keyPrefix: prefix, region: 'prov', deadlineMs: 1000 });
+    const provider = new OnlineFeatureProvider(reader, checkoutFeatureRequest, () => new Error('timeout'));
+    const r = await provider.read({ request, tokens }, 1000);
+    expect(r.missing).not.toContain('account');
+    const direct = await reader.read(checkoutFeatureRequest({ request, tokens }));
+    checkoutFeatureSet.featureNames.forEach((name, i) => {
+      if (direct.missing[i] === 0) expect(r.values[name]).toBe(direct.values[i]);
+      else expect(r.values[name]).toBeUndefined();
+    });
+    expect(Object.keys(r.values).length).toBeGreaterThan(0);
   });
 
   describe('read deadline against a paused Redis', () => {
