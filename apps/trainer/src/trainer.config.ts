@@ -32,6 +32,9 @@ export const trainerConfigSchema = z.object({
   ARTIFACT_DIR: z.string().default('artifacts/models'),
   /** handbook-csv data sources must live under this directory. */
   DATA_DIR: z.string().default('tmp'),
+  /** Served-feature log (Postgres) for `served-log` data sources; without it such jobs are rejected (400). */
+  SERVED_LOG_DATABASE_URL: z.string().url().optional(),
+  SERVED_LOG_SCHEMA: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('public'),
   /** Lineage: defaults to `git rev-parse HEAD` at boot. */
   CODE_COMMIT: z.string().optional(),
 });

@@ -3,9 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Job, Queue, UnrecoverableError, Worker, type JobState } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
+import { Pool } from 'pg';
 import { QUEUES } from '@risk/contract-events';
 import type { Logger } from '@risk/util-logging';
-import { NotFoundError } from '@risk/util-errors';
+import { NotFoundError, ValidationError } from '@risk/util-errors';
 import { RegistryClientModelRegistry, type ModelRegistryPort, type TrainingJobRequest, type TrainingJobResult } from '@risk/training';
 import type { TrainerConfig } from './trainer.config';
 import { processTrainingJob } from './training-job.processor';
@@ -35,6 +36,8 @@ export class TrainerRuntime {
   private readonly connection: Redis;
   readonly codeCommit: string;
   private readonly registry?: ModelRegistryPort;
+  /** Served-feature log reader (read-only queries). */
+  private readonly pool?: Pool;
 
   constructor(
     readonly config: TrainerConfig,
@@ -55,6 +58,10 @@ export class TrainerRuntime {
       },
     });
     this.codeCommit = config.CODE_COMMIT ?? gitHead();
+    if (config.SERVED_LOG_DATABASE_URL) {
+      this.pool = new Pool({ connectionString: config.SERVED_LOG_DATABASE_URL, options: `-c search_path="${config.SERVED_LOG_SCHEMA}"`, max: 2 });
+      this.pool.on('error', (err) => this.logger.warn({ err: err.message }, 'served-log pool error'));
+    }
     this.registry =
       overrides.registry ??
       (config.REGISTRY_URL && config.REGISTRY_TOKEN
@@ -85,10 +92,14 @@ export class TrainerRuntime {
     await this.queue.close();
     this.connection.disconnect();
     this.redis.disconnect();
+    await this.pool?.end();
   }
 
   /** Idempotent by job key: BullMQ ignores an add whose jobId exists, so a replay returns the same job. */
   async enqueue(req: TrainingJobRequest): Promise<{ view: TrainingJobView; created: boolean }> {
+    if (req.dataSource.kind === 'served-log' && !this.pool) {
+      throw new ValidationError('The served-feature log is not configured on this trainer', [{ path: 'dataSource.kind', message: 'SERVED_LOG_DATABASE_URL not set' }], 'SERVED_LOG_UNAVAILABLE');
+    }
     const existing = await this.queue.getJob(req.jobKey);
     if (existing) return { view: await this.view(existing), created: false };
     const job = await this.queue.add('train', req, { jobId: req.jobKey });
@@ -135,6 +146,7 @@ export class TrainerRuntime {
       return await processTrainingJob(job, {
         signal: ac.signal,
         dataDir: this.config.DATA_DIR,
+        pool: this.pool,
         codeCommit: this.codeCommit,
         registry: this.registry,
         saveArtifact: (name, key, bytes) => this.saveArtifact(name, key, bytes),

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
+import type { Pool } from 'pg';
 import { TrainingAbortedError } from '@risk/ml';
 import { DomainError } from '@risk/util-errors';
 import {
@@ -14,6 +15,8 @@ import {
 export interface ProcessorDeps {
   signal: AbortSignal;
   dataDir: string;
+  /** Served-feature log, when configured. */
+  pool?: Pool;
   codeCommit: string;
   registry?: ModelRegistryPort;
   saveArtifact: (name: string, key: string, bytes: Buffer) => Promise<string>;
@@ -24,7 +27,7 @@ export async function processTrainingJob(job: Job<TrainingJobRequest, TrainingJo
   let last = 0;
   try {
     return await runTrainingJob(toTrainingJobCommand(job.data), {
-      dataSource: createDataSource(job.data.dataSource, deps.dataDir),
+      dataSource: createDataSource(job.data.dataSource, deps.dataDir, { pool: deps.pool }),
       registry: deps.registry,
       saveArtifact: deps.saveArtifact,
       codeCommit: deps.codeCommit,

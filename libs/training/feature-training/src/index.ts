@@ -50,6 +50,9 @@ export type {
 export { PUBLISHED_HANDBOOK_RESULTS } from './lib/handbook/published-results';
 export { HandbookCsvDataSource, HandbookRowsDataSource, HANDBOOK_LABEL_ARRIVAL_MS } from './lib/data/handbook.data-source';
 export type { TrainingData, TrainingDataSource, LoadOptions } from './lib/data/training-data.types';
+export { MarketplaceEventsDataSource, readRiskEventsJsonl } from './lib/data/marketplace.data-source';
+export { ServedFeatureLogDataSource } from './lib/data/served-feature-log.data-source';
+export type { ServedFeatureLogSourceOptions } from './lib/data/served-feature-log.data-source';
 export { runTrainingJob, evaluateScorer } from './lib/job/run-training-job';
 export type {
   TrainingJobCommand,
@@ -68,6 +71,6 @@ export {
   toTrainingJobCommand,
   createDataSource,
 } from './lib/job/training-job.schema';
-export type { TrainingJobRequest, DataSourceSpec } from './lib/job/training-job.schema';
+export type { TrainingJobRequest, DataSourceSpec, DataSourceContext } from './lib/job/training-job.schema';
 export { RegistryClientModelRegistry } from './lib/job/registry-client.model-registry';
 export type { RegistryAdapterOptions } from './lib/job/registry-client.model-registry';
