@@ -92,5 +92,22 @@ describe('trainer API (BullMQ on real Redis)', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('TRAINING_JOB_INVALID');
     expect((await inject('GET', '/v1/training-jobs/nope')).statusCode).toBe(404);
+    // The production data-source specs are validated too (the `source` alias of `kind` included).
+    for (const dataSource of [
+      { source: 'marketplace-sim', shoppers: -1 },
+      { source: 'marketplace-sim', days: 21, extra: true },
+      { source: 'served-log', region: 'EU!' },
+      { source: 'nope' },
+    ]) {
+      const r = await inject('POST', '/v1/training-jobs', { jobKey: 'bad-src', dataSource });
+      expect(r.statusCode).toBe(400);
+      expect(r.json().error.code).toBe('TRAINING_JOB_INVALID');
+    }
+    // served-log needs windows (none given) and, here, a configured served-log database.
+    const noWindow = await inject('POST', '/v1/training-jobs', { jobKey: 'bad-src', dataSource: { source: 'served-log', region: 'eu' } });
+    expect(noWindow.statusCode).toBe(400);
+    const noDb = await inject('POST', '/v1/training-jobs', { jobKey: 'bad-src', dataSource: { source: 'served-log', region: 'eu', window: { from: '2026-09-01', to: '2026-11-01' } } });
+    expect(noDb.statusCode).toBe(400);
+    expect(noDb.json().error.code).toBe('SERVED_LOG_UNAVAILABLE');
   });
 });

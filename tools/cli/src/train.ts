@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
+import { Pool } from 'pg';
 import {
   createDataSource,
   HandbookCsvDataSource,
@@ -19,6 +20,11 @@ const program = new Command('train')
   .option('--model-type <t>', 'logistic | mlp | gbdt | blend')
   .option('--csv <path>', 'raw handbook CSV (featurized through the feature engine; cached under tmp/)')
   .option('--simulate <c,t,d>', 'in-memory handbook simulator: customers,terminals,days (from 2018-04-01)')
+  .option('--marketplace-sim <seed,shoppers,days>', 'in-memory marketplace simulator (checkout feature set via the batch engine)')
+  .option('--marketplace-jsonl <path>', 'marketplace contract events, one JSON per line (simulate:marketplace output)')
+  .option('--served-log <region>', 'the served-feature log of a region (needs --database-url; window from --train/--eval or --window)')
+  .option('--window <from..to>', 'served-log data window (split 80/20 into train/evaluation when --train/--eval are absent)')
+  .option('--database-url <url>', 'PostgreSQL holding "ServedFeatureVector"', 'postgresql://postgres@127.0.0.1:5432/test')
   .option('--train <from..to>', 'training window, e.g. 2018-04-15..2018-07-31')
   .option('--eval <from..to>', 'evaluation window')
   .option('--cutoff <date>', 'maturity cut-off (labels arriving later are unknown)')
@@ -36,6 +42,11 @@ interface Opts {
   modelType?: string;
   csv?: string;
   simulate?: string;
+  marketplaceSim?: string;
+  marketplaceJsonl?: string;
+  servedLog?: string;
+  window?: string;
+  databaseUrl: string;
   train?: string;
   eval?: string;
   cutoff?: string;
@@ -61,6 +72,12 @@ function buildRequest(o: Opts): Record<string, unknown> {
     const [customers, terminals, days] = o.simulate.split(',').map(Number);
     req.dataSource = { kind: 'handbook-simulated', customers, terminals, days };
   }
+  if (o.marketplaceSim) {
+    const [seed, shoppers, days] = o.marketplaceSim.split(',').map(Number);
+    req.dataSource = { source: 'marketplace-sim', seed, shoppers, days };
+  }
+  if (o.marketplaceJsonl) req.dataSource = { source: 'marketplace-jsonl', path: o.marketplaceJsonl };
+  if (o.servedLog) req.dataSource = { source: 'served-log', region: o.servedLog, ...(o.window ? { window: win(o.window) } : {}) };
   if (o.train) req.trainWindow = win(o.train);
   if (o.eval) req.evaluationWindow = win(o.eval);
   if (o.cutoff) req.maturityCutoff = o.cutoff;
@@ -120,10 +137,14 @@ async function main(): Promise<void> {
   const req = parseTrainingJobRequest(buildRequest(o));
   if (o.enqueue) return enqueue(o, buildRequest(o));
   const cmd = toTrainingJobCommand(req);
+  const pool = req.dataSource.kind === 'served-log' ? new Pool({ connectionString: o.databaseUrl, max: 2 }) : undefined;
+  // Local runs may read files anywhere (the API confines them to its DATA_DIR).
   const dataSource =
     req.dataSource.kind === 'handbook-csv'
       ? new HandbookCsvDataSource(resolve(req.dataSource.path), resolve(`tmp/${basename(req.dataSource.path)}.features.bin`))
-      : createDataSource(req.dataSource, 'tmp');
+      : req.dataSource.kind === 'marketplace-jsonl'
+        ? createDataSource(req.dataSource, dirname(resolve(req.dataSource.path)))
+        : createDataSource(req.dataSource, 'tmp', { pool });
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -145,7 +166,10 @@ async function main(): Promise<void> {
       writeFileSync(p, bytes);
       return p;
     },
-  }).finally(() => b.stop());
+  }).finally(() => {
+    b.stop();
+    void pool?.end();
+  });
   console.log(JSON.stringify(summary(res), null, 2));
   const t = res.timings;
   console.log(
