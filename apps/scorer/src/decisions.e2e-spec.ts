@@ -11,7 +11,7 @@ const BUDGET_MS = 60;
  */
 const DEADLINES = { REDIS_COMMAND_TIMEOUT_MS: '25', FEATURES_DEADLINE_MS: '30', FEATURES_TARGET_MS: '25', BREAKER_FAILURES: '1000' };
 const MODEL_REASONS = new Set(['model_missing', 'model_error', 'registry_unavailable', 'policy_fallback']);
-const WEIGHTS = { card_cnt_1h: 0.3, account_orders_30d: -0.1, rt_is_guest: 1, rt_high_risk_category: 0.5 };
+const WEIGHTS = { account_checkouts_1h: 0.3, account_age_days: -0.001, is_guest: 1, high_risk_category: 0.5 };
 
 /** A decision is valid, within the budget, and carries exactly the expected degraded reasons. */
 function expectDecision(res: { status: number; body: unknown }, reasons: string[]): Decision {
@@ -32,7 +32,7 @@ describe('scorer e2e: features from real Redis, model from a real HTTP registry'
     redis = await startTestRedis();
     registry = await new TestRegistry().start();
     registry.assignment = { production: registry.model('m-v1', WEIGHTS), canary: null, shadows: [] };
-    await seedFeatures(redis.client, prefix, { card_cnt_1h: 2 });
+    await seedFeatures(redis.client, prefix, 1);
     scorer = await startScorer({ ...DEADLINES, REDIS_URL: redis.url, REGISTRY_URL: registry.url, FEATURE_KEY_PREFIX: prefix });
     for (let i = 0; i < 20; i++) await scorer.post(requestFor(1000 + i)); // warm up JIT and connections
   });
@@ -48,7 +48,8 @@ describe('scorer e2e: features from real Redis, model from a real HTTP registry'
     expect(d.reasonCodes[0]).toMatch(/^SCORE_/);
     await new Promise((r) => setTimeout(r, 20));
     const ev = scorer.events.find((e) => e.payload.requestId === d.requestId);
-    expect(ev?.payload.features['card_cnt_1h']).toBe(2);
+    // One seeded earlier checkout plus this one, counted once (event id checkout:<checkoutId>).
+    expect(ev?.payload.features['account_checkouts_1h']).toBe(2);
     expect(ev?.payload.modelVersion).toBe('m-v1');
     const raw = JSON.stringify(scorer.events);
     for (const pii of ['jane.doe@example.com', '203.0.113.42', 'dev_9f1c2a77e0', 'Invalidenstrasse', '+49 30 1234567']) expect(raw).not.toContain(pii);
@@ -104,7 +105,7 @@ describe('scorer e2e: features from real Redis, model from a real HTTP registry'
     const load = Promise.all([0, 1, 2, 3, 4, 5].map(worker));
     for (let v = 2; v <= 5; v++) {
       await new Promise((r) => setTimeout(r, 150));
-      registry.assignment = { production: registry.model(`m-v${v}`, { ...WEIGHTS, rt_is_guest: v / 2 }), canary: null, shadows: [] };
+      registry.assignment = { production: registry.model(`m-v${v}`, { ...WEIGHTS, is_guest: v / 2 }), canary: null, shadows: [] };
       await scorer.runtime.models.refresh();
     }
     await new Promise((r) => setTimeout(r, 150));

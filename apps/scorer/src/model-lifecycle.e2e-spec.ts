@@ -6,7 +6,7 @@ import { TestRegistry } from './testing/test-registry';
 import { requestFor, startScorer, type ScorerHandle } from './testing/scorer-harness';
 import { freePort } from './testing/test-redis';
 
-const WEIGHTS = { card_cnt_1h: 0.3, rt_is_guest: 1, rt_high_risk_category: 0.5 };
+const WEIGHTS = { account_checkouts_1h: 0.3, is_guest: 1, high_risk_category: 0.5 };
 
 async function decide(s: ScorerHandle, i = 1, budgetMs = 60): Promise<Decision> {
   const r = await s.post(requestFor(i));
@@ -84,8 +84,8 @@ describe('scorer e2e: model lifecycle against a real HTTP registry and the share
     const reg = await registry();
     reg.assignment = {
       production: reg.model('m-prod', WEIGHTS),
-      canary: { ref: reg.model('m-canary', { ...WEIGHTS, rt_is_guest: 2 }), percent: 25 },
-      shadows: [reg.model('m-shadow', { card_cnt_1h: 1 })],
+      canary: { ref: reg.model('m-canary', { ...WEIGHTS, is_guest: 2 }), percent: 25 },
+      shadows: [reg.model('m-shadow', { account_checkouts_1h: 1 })],
     };
     const s = await scorer(await env({ REGISTRY_URL: reg.url }));
     const armOf = async (i: number): Promise<string> => {

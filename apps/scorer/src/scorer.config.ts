@@ -15,13 +15,15 @@ export const scorerConfigSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** Fail-fast: above the loopback RTT, well under the features deadline. */
   REDIS_COMMAND_TIMEOUT_MS: int(15, 1),
+  /** Key prefix of @risk/online-store (the feature service writes under the same one). */
   FEATURE_KEY_PREFIX: z.string().min(1).default('fs'),
-  FEATURE_STALE_AFTER_MS: int(24 * 3600 * 1000, 1),
-  FEATURE_SET_NAME: z.string().default('checkout'),
-  FEATURE_SET_VERSION: z.string().default('1'),
+  /** In-process cache of coarse entities (merchant, BIN, payment method): bounds hot-key reads; 0 disables it. */
+  FEATURE_COARSE_CACHE_MS: int(500, 0),
   REGISTRY_URL: z.string().url().optional(),
-  REGISTRY_TOKEN: z.string().optional(),
+  /** Service token of the scorer at the registry (demo: `demo-service-scorer`). */
+  REGISTRY_TOKEN: z.string().min(1).optional(),
   REGISTRY_TIMEOUT_MS: int(2000, 1),
+  REGISTRY_ARTIFACT_TIMEOUT_MS: int(30_000, 1),
   MODEL_NAME: z.string().default('checkout'),
   MODEL_REFRESH_MS: int(10_000, 0),
   MODEL_CACHE_DIR: z.string().default('tmp/scorer-lkg'),
@@ -39,7 +41,7 @@ export const scorerConfigSchema = z.object({
   TOKEN_ACTIVE_KEY_ID: z.string().optional(),
   DECISION_LOG: z.enum(['redis', 'none']).default('redis'),
   EVENT_LOG_REDIS_URL: z.string().url().optional(),
-});
+}).refine((c) => !c.REGISTRY_URL || !!c.REGISTRY_TOKEN, { message: 'REGISTRY_TOKEN is required with REGISTRY_URL', path: ['REGISTRY_TOKEN'] });
 export type ScorerConfig = z.infer<typeof scorerConfigSchema>;
 
 export function loadScorerConfig(env: Record<string, string | undefined> = process.env): ScorerConfig {

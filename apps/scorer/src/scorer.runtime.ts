@@ -5,16 +5,17 @@ import {
   DEFAULT_POLICY,
   DecisionPipeline,
   ModelManager,
-  loadLogisticBundle,
+  mlModelLoader,
   parsePolicyConfig,
   type DecisionPublisher,
   type PolicyConfig,
 } from '@risk/decision';
 import type { Logger } from '@risk/util-logging';
+import { checkoutFeatureSet } from '@risk/feature-sets';
 import { createTokenizer } from '@risk/util-privacy';
 import { EventLogDecisionPublisher } from './adapters/event-log.publisher';
-import { HttpModelSource } from './adapters/http-model.source';
-import { RedisFeatureProvider } from './adapters/redis-feature.provider';
+import { OnlineFeatures } from './adapters/online-feature.adapter';
+import { RegistryModelSource } from './adapters/registry-model.source';
 import type { ScorerConfig } from './scorer.config';
 import { ScorerMetrics } from './scorer.metrics';
 
@@ -47,7 +48,7 @@ function loadPolicy(c: ScorerConfig, logger: Logger): PolicyConfig {
 /** Composition root of the scorer: builds adapters and the pipeline from config; owns their lifecycle. */
 export class ScorerRuntime {
   readonly metrics = new ScorerMetrics();
-  readonly features: RedisFeatureProvider;
+  readonly features: OnlineFeatures;
   readonly models: ModelManager;
   readonly pipeline: DecisionPipeline;
   private readonly eventLog: EventLogDecisionPublisher | null;
@@ -58,16 +59,24 @@ export class ScorerRuntime {
     overrides: RuntimeOverrides = {},
   ) {
     const c = config;
-    this.features = new RedisFeatureProvider({
+    const set = checkoutFeatureSet;
+    this.features = new OnlineFeatures({
       url: c.REDIS_URL,
+      set,
       keyPrefix: c.FEATURE_KEY_PREFIX,
+      region: c.REGION,
       commandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS,
-      staleAfterMs: c.FEATURE_STALE_AFTER_MS,
+      deadlineMs: c.FEATURES_DEADLINE_MS,
+      coarseCacheTtlMs: c.FEATURE_COARSE_CACHE_MS,
     });
+    const source =
+      c.REGISTRY_URL && c.REGISTRY_TOKEN
+        ? new RegistryModelSource({ baseUrl: c.REGISTRY_URL, token: c.REGISTRY_TOKEN, modelName: c.MODEL_NAME, timeoutMs: c.REGISTRY_TIMEOUT_MS, artifactTimeoutMs: c.REGISTRY_ARTIFACT_TIMEOUT_MS })
+        : null;
     this.models = new ModelManager({
       region: c.REGION,
-      source: c.REGISTRY_URL ? new HttpModelSource({ baseUrl: c.REGISTRY_URL, modelName: c.MODEL_NAME, token: c.REGISTRY_TOKEN, timeoutMs: c.REGISTRY_TIMEOUT_MS }) : null,
-      loader: loadLogisticBundle,
+      source,
+      loader: mlModelLoader(set),
       lkgDir: c.MODEL_CACHE_DIR,
       refreshMs: c.MODEL_REFRESH_MS,
       logger,
@@ -80,7 +89,7 @@ export class ScorerRuntime {
       features: this.features,
       tokenizer: createTokenizer({ region: c.REGION, ...tokenKeys(c, logger) }),
       publisher: overrides.publisher ?? this.eventLog ?? undefined,
-      featureSet: { name: c.FEATURE_SET_NAME, version: c.FEATURE_SET_VERSION },
+      featureSet: { name: set.name, version: String(set.version) },
       budgets: {
         featuresMs: c.FEATURES_DEADLINE_MS,
         featuresTargetMs: c.FEATURES_TARGET_MS,

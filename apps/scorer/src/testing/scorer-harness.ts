@@ -6,6 +6,9 @@ import { DEFAULT_POLICY, parsePolicyConfig, tokenizeAtEdge, type PolicyConfig } 
 import { createLogger } from '@risk/util-logging';
 import { createTokenizer } from '@risk/util-privacy';
 import type Redis from 'ioredis';
+import { checkoutFeatureSet } from '@risk/feature-sets';
+import { OnlineFeatureStore } from '@risk/online-store';
+import { checkoutFeatureRequest } from '../adapters/online-feature.adapter';
 import { loadScorerConfig } from '../scorer.config';
 import { createScorerApp } from '../scorer.app';
 import type { ScorerRuntime } from '../scorer.runtime';
@@ -32,6 +35,7 @@ export async function startScorer(env: Record<string, string>, policy: PolicyCon
     MODEL_REFRESH_MS: '0',
     MODEL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'scorer-lkg-')),
     DECISION_LOG: 'none',
+    REGISTRY_TOKEN: 'demo-service-scorer',
     ...env,
   });
   const events: DecisionMadeEvent[] = [];
@@ -57,11 +61,16 @@ export function requestFor(i: number, patch: Partial<ScoringRequest> = {}): Scor
   return { ...exampleScoringRequest(), checkoutId: `chk_e2e_${i}`, ...patch };
 }
 
-/** Writes online state for the example request's entities, keyed exactly as the scorer will look them up. */
-export async function seedFeatures(redis: Redis, prefix: string, values: Record<string, number>, request = exampleScoringRequest()): Promise<void> {
+/**
+ * Writes real online state with @risk/online-store: `priorCheckouts` earlier checkouts of the same shopper/card,
+ * applied by the engine, keyed exactly as the scorer will read them.
+ */
+export async function seedFeatures(redis: Redis, prefix: string, priorCheckouts = 1, request = exampleScoringRequest()): Promise<void> {
   const tokenizer = createTokenizer({ region: request.region, keys: { e2e: 'e2e-secret-0123456789abcdef' }, activeKeyId: 'e2e' });
-  const edge = tokenizeAtEdge(request, tokenizer);
-  const state = JSON.stringify({ t: Date.now(), v: values });
-  await redis.set(`${prefix}:${request.region}:card:${edge.tokens.card}`, state, 'EX', 600);
-  await redis.set(`${prefix}:${request.region}:account:${edge.tokens.account}`, JSON.stringify({ t: Date.now(), v: { account_orders_30d: 4 } }), 'EX', 600);
+  const store = new OnlineFeatureStore({ redis, set: checkoutFeatureSet, keyPrefix: prefix, region: request.region });
+  const at = Date.parse(request.occurredAt) - 60_000;
+  const events = Array.from({ length: priorCheckouts }, (_, i) =>
+    checkoutFeatureRequest(tokenizeAtEdge({ ...request, checkoutId: `chk_seed_${i}`, occurredAt: new Date(at + i).toISOString() }, tokenizer)),
+  );
+  await store.apply(events);
 }

@@ -16,14 +16,14 @@ export type {
 export { tokenizeAtEdge, subjectOf } from './lib/edge/edge-tokenize';
 export { REQUEST_FEATURE_NAMES, requestFeatures, encodeRow } from './lib/model/request-features';
 export {
-  ModelIntegrityError,
   logisticModelSchema,
   logisticScorer,
-  loadLogisticBundle,
   encodeLogisticBundle,
   sha256Hex,
 } from './lib/model/logistic-model';
 export type { LogisticModelSpec } from './lib/model/logistic-model';
+export { mlModelLoader } from './lib/model/ml-model.loader';
+export { linearMlBundle } from './lib/model/ml-bundle.fixture';
 export { stableBucket, inCanary } from './lib/model/canary-split';
 export { ModelManager } from './lib/model/model-manager';
 export type { LoadedModel, ModelSet, ModelHealth, ModelManagerOptions } from './lib/model/model-manager';

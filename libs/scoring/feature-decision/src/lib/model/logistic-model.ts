@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { DomainError } from '@risk/util-errors';
-import type { ModelRef, ModelScorer } from '../decision.ports';
+import type { ModelScorer } from '../decision.ports';
 
-export class ModelIntegrityError extends DomainError {
-  constructor(message: string) {
-    super('MODEL_INTEGRITY', message, 'internal');
-  }
-}
-
-/** A small self-describing logistic model: used as the fallback model and as a portable bundle format. */
+/** A small logistic model on request-time features: the policy's fallback model (versioned config). */
 export const logisticModelSchema = z.strictObject({
   format: z.literal('logistic-v1'),
   version: z.string().min(1).max(128),
@@ -36,21 +29,10 @@ export function logisticScorer(spec: LogisticModelSpec): ModelScorer {
   };
 }
 
-/** Verifies the checksum before parsing anything: a corrupt or tampered artifact never gets loaded. */
-export function loadLogisticBundle(bytes: Uint8Array, ref: ModelRef): ModelScorer {
-  const actual = sha256Hex(bytes);
-  if (actual !== ref.sha256) throw new ModelIntegrityError(`checksum mismatch for ${ref.name}@${ref.version}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new ModelIntegrityError(`bundle ${ref.name}@${ref.version} is not valid JSON`);
-  }
-  const spec = logisticModelSchema.safeParse(parsed);
-  if (!spec.success) throw new ModelIntegrityError(`bundle ${ref.name}@${ref.version} has an invalid format`);
-  return logisticScorer(spec.data);
-}
-
+/**
+ * @deprecated The scorer loads @risk/ml bundles only; this encoder remains for callers outside the scorer (peak,
+ * demo, controller harness) until they register @risk/ml bundles.
+ */
 export function encodeLogisticBundle(spec: LogisticModelSpec): { bytes: Buffer; sha256: string } {
   const bytes = Buffer.from(JSON.stringify(spec));
   return { bytes, sha256: sha256Hex(bytes) };

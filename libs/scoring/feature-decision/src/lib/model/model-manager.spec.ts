@@ -2,8 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelAssignment, ModelRef, ModelSource } from '../decision.ports';
-import { encodeLogisticBundle, loadLogisticBundle } from './logistic-model';
+import { linearMlBundle } from './ml-bundle.fixture';
+import { mlModelLoader } from './ml-model.loader';
 import { ModelManager } from './model-manager';
+
+const SET = { name: 'checkout', version: 1, featureNames: ['rt_is_guest'] };
+const loadLogisticBundle = mlModelLoader(SET);
 
 /** An in-process registry double for the port: unit scope only; the e2e tests use a real HTTP registry. */
 class MemorySource implements ModelSource {
@@ -11,7 +15,7 @@ class MemorySource implements ModelSource {
   blobs = new Map<string, Uint8Array>();
   current: ModelAssignment = { production: null, canary: null, shadows: [] };
   publish(version: string, bias: number, corrupt = false): ModelRef {
-    const { bytes, sha256 } = encodeLogisticBundle({ format: 'logistic-v1', version, bias, weights: { rt_is_guest: 1 } });
+    const { bytes, sha256 } = linearMlBundle({ featureSet: SET, featureNames: SET.featureNames, bias, weights: { rt_is_guest: 1 }, tag: version });
     const ref = { name: 'checkout', version, sha256 };
     this.blobs.set(version, corrupt ? Buffer.concat([bytes, Buffer.from(' ')]) : bytes);
     return ref;
@@ -61,6 +65,17 @@ describe('ModelManager', () => {
     await m.refresh();
     expect(m.select('x').model?.scorer.version).toBe('good');
     expect(m.health.problem).toBeNull();
+  });
+
+  it('refuses a bundle built for another feature set or column order (assertBundleFeatures)', async () => {
+    const src = new MemorySource();
+    const other = linearMlBundle({ featureSet: { name: 'checkout', version: 2 }, featureNames: SET.featureNames, bias: 0, weights: {} });
+    src.blobs.set('v2set', other.bytes);
+    src.current = { production: { name: 'checkout', version: 'v2set', sha256: other.sha256 }, canary: null, shadows: [] };
+    const m = new ModelManager({ region: 'eu', source: src, loader: loadLogisticBundle });
+    await m.start();
+    expect(m.health.problem).toBe('model_error');
+    expect(m.select('x').model).toBeNull();
   });
 
   it('cold-starts from the last-known-good cache while the registry is down', async () => {

@@ -1,14 +1,16 @@
 import { exampleScoringRequest, parseDecision, parseRiskEvent, type DecisionMadeEvent } from '@risk/contract-events';
 import type { FeatureProvider, ModelAssignment, ModelRef, ModelSource } from '../decision.ports';
 import { createTokenizer } from '@risk/util-privacy';
-import { encodeLogisticBundle, loadLogisticBundle } from '../model/logistic-model';
+import { linearMlBundle } from '../model/ml-bundle.fixture';
+import { mlModelLoader } from '../model/ml-model.loader';
 import { ModelManager } from '../model/model-manager';
 import { DEFAULT_POLICY } from '../policy/default-policy';
 import { parsePolicyConfig } from '../policy/policy.schema';
 import { DecisionPipeline } from './decision.pipeline';
 
-const model = encodeLogisticBundle({ format: 'logistic-v1', version: 'm-1', bias: -3, weights: { cnt_card_1h: 0.2, rt_is_guest: 1 } });
-const shadow = encodeLogisticBundle({ format: 'logistic-v1', version: 'm-2', bias: -2, weights: { cnt_card_1h: 0.1 } });
+const SET = { name: 'checkout', version: 1, featureNames: ['cnt_card_1h', 'rt_is_guest'] };
+const model = linearMlBundle({ featureSet: SET, featureNames: SET.featureNames, bias: -3, weights: { cnt_card_1h: 0.2, rt_is_guest: 1 } });
+const shadow = linearMlBundle({ featureSet: SET, featureNames: SET.featureNames, bias: -2, weights: { cnt_card_1h: 0.1 } });
 const ref = (version: string, sha256: string): ModelRef => ({ name: 'checkout', version, sha256 });
 const source = (withModel: boolean): ModelSource => ({
   async assignment(): Promise<ModelAssignment> {
@@ -20,7 +22,7 @@ const source = (withModel: boolean): ModelSource => ({
 });
 
 async function pipeline(features: FeatureProvider | null, withModel = true, events: DecisionMadeEvent[] = [], velocity = DEFAULT_POLICY.velocity) {
-  const models = new ModelManager({ region: 'eu', source: source(withModel), loader: loadLogisticBundle });
+  const models = new ModelManager({ region: 'eu', source: source(withModel), loader: mlModelLoader(SET) });
   await models.start();
   return new DecisionPipeline({
     policy: parsePolicyConfig({ ...DEFAULT_POLICY, velocity }),
