@@ -13,7 +13,8 @@ export interface ProviderReadResult {
 /**
  * Adapter satisfying the scorer's `FeatureProvider` port structurally (this data-access lib cannot import the
  * scoring scope): `toRequest` maps the port's input (EdgeRequest) onto the engine request, `timeoutError` builds the
- * port's timeout error. Missing features are omitted from `values`, as the port specifies.
+ * port's timeout error. Missing features carry their definition's default (not 0): the batch engine that built the
+ * training set used the same defaults, so a model sees the same value online as it saw offline.
  */
 export class OnlineFeatureProvider<I> {
   constructor(
@@ -30,7 +31,7 @@ export class OnlineFeatureProvider<I> {
     let stale = false;
     for (let i = 0; i < r.names.length; i++) {
       if (r.ages[i] > ttls[i]) stale = true;
-      if (r.missing[i] === 0) values[r.names[i]] = r.values[i];
+      values[r.names[i]] = r.values[i];
     }
     return { values, missing: [...r.notFound], stale };
   }

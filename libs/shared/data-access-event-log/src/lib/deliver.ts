@@ -1,3 +1,4 @@
+import { scrubForDeadLetter } from './dead-letter.scrub';
 import { dlqTopicOf, type DeadLetter, type EventHandler, type EventMessage, type EventRecord, type SubscriptionStats } from './event-log.types';
 
 export interface DeliverContext {
@@ -53,7 +54,7 @@ export function deadLetterRecord(message: EventMessage<object>, error: unknown, 
         partition: message.partition,
         id: message.id,
         key: message.key,
-        value: message.value,
+        value: scrubForDeadLetter(message.value, error) as object,
         headers: message.headers,
         timestamp: message.timestamp,
         deliveryCount: message.deliveryCount,
