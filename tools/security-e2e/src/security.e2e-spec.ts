@@ -278,7 +278,7 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
 
   describe('fuzz findings (known gaps in other owners\' code; each flips to a failure once fixed, then drop .failing)', () => {
     // registry: a NUL byte in a path parameter reaches PostgreSQL, which rejects it (invalid byte sequence) → 500.
-    knownGap('registry: a NUL byte in a path parameter is a 4xx, not 500 INTERNAL', async () => {
+    it('registry: a NUL byte in a path parameter is a 4xx, not 500 INTERNAL', async () => {
       const auth = { authorization: `Bearer ${sys.secrets.releaseManager}` };
       const p = await send(sys.apps.registry?.baseUrl ?? '', { label: 'NUL in model name', method: 'GET', path: '/api/v1/models/%00/regions/eu', headers: auth });
       expect(p.status).toBeLessThan(500);
@@ -286,7 +286,7 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
 
     // util-nest createHttpApp: Fastify's router rejects these before hooks and the Nest filter run, so the answer
     // has Fastify's own body ({statusCode,error,message}) and none of helmet's headers.
-    knownGap('router-level rejections (bad percent-encoding 400, over-long path parameter 414) carry the JSON error shape and helmet headers', async () => {
+    it('router-level rejections (bad percent-encoding 400, over-long path parameter 414) carry the JSON error shape and helmet headers', async () => {
       const local: string[] = [];
       for (const base of [sys.apps.scorer.baseUrl, sys.apps.registry?.baseUrl ?? '']) {
         checkProbe(await send(base, { label: 'bad percent-encoding', method: 'GET', path: '/api/v1/versions/%E0%A4%A', headers: {} }), local);
@@ -395,7 +395,7 @@ describe('security e2e: a region-eu deployment (registry, scorer, feature servic
 
     // KNOWN GAP (event log / feature service): a refused event is dead-lettered with its original value verbatim, so a
     // producer's raw email or PAN is copied into `<topic>.dlq`. Flips when the DLQ stores a redacted copy.
-    knownGap('dead-letter streams hold no raw PII or PAN from refused events', () => {
+    it('dead-letter streams hold no raw PII or PAN from refused events', () => {
       expect(findings.filter((f) => DLQ_STREAM.test(f.sink))).toEqual([]);
     });
   });
