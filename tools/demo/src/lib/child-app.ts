@@ -30,6 +30,9 @@ export async function pickPort(preferred: number, forceFree: boolean): Promise<n
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Thrown inside a `waitFor` probe to stop waiting at once (a final failure, not a not-yet). */
+export class FinalError extends Error {}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 200, abort?: AbortSignal): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
@@ -39,6 +42,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
       const v = await fn();
       if (v) return v;
     } catch (err) {
+      if (err instanceof FinalError) throw err;
       last = err;
     }
     await sleep(everyMs);

@@ -28,6 +28,13 @@ describe('DecisionStats', () => {
     expect(snap.maxMs).toBe(100);
   });
 
+  it("reports the scorer's own p99 from timings.totalMs of answered decisions", () => {
+    const s = new DecisionStats();
+    for (let i = 1; i <= 100; i++) s.record({ ...ok('allow'), timings: { totalMs: i } }, 200);
+    expect(s.snapshot().scorerP99Ms).toBe(99);
+    expect(s.snapshot().p99Ms).toBe(200);
+  });
+
   it('puts latencies beyond the histogram in the last bucket', () => {
     const s = new DecisionStats();
     s.record(ok('allow'), 5000);

@@ -9,6 +9,8 @@ export interface DemoProfile {
   maxEvents: number;
   /** Steady checkout rate (requests/s, open loop). */
   baseRps: number;
+  /** The checkout's client budget per decision (the scorer's own p99 budget is 60 ms; 2 shared cores need slack). */
+  clientBudgetMs: number;
   /** Traffic before training starts, so the feature service and the scorer are warm. */
   warmupMs: number;
   training: { customers: number; terminals: number; days: number; nTrees: number; maxDepth: number; timeoutMs: number };
@@ -22,7 +24,8 @@ export const QUICK_PROFILE: DemoProfile = {
   shoppers: 1500,
   merchants: 300,
   maxEvents: 20_000,
-  baseRps: 60,
+  baseRps: 25,
+  clientBudgetMs: 1000,
   warmupMs: 4000,
   training: { customers: 200, terminals: 400, days: 26, nTrees: 40, maxDepth: 4, timeoutMs: 120_000 },
   rollout: {
@@ -44,7 +47,8 @@ export const FULL_PROFILE: DemoProfile = {
   shoppers: 8000,
   merchants: 2000,
   maxEvents: 150_000,
-  baseRps: 150,
+  baseRps: 100,
+  clientBudgetMs: 1000,
   warmupMs: 10_000,
   training: { customers: 1000, terminals: 2000, days: 60, nTrees: 120, maxDepth: 5, timeoutMs: 300_000 },
   rollout: {

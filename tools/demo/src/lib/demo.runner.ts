@@ -5,14 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { encodeLogisticBundle } from '@risk/decision';
 import { createEventLog, type EventLog } from '@risk/event-log';
 import { RegistryClient } from '@risk/registry-client';
-import { ChildApp, pickPort, sleep, waitFor } from './child-app';
+import { ChildApp, FinalError, pickPort, sleep, waitFor } from './child-app';
 import { DecisionStats, type StatsSnapshot } from './decision-stats';
 import type { DemoOptions } from './demo.options';
 import { renderSummary, type DemoSummary, type StepResult } from './demo.summary';
-import { startAssignmentBridge } from './assignment-bridge';
+import { incumbentBundle } from './incumbent-model';
 import { DEMO_REGION, TrafficGenerator, checkoutPool, publishHistory, type PublishedEvents } from './traffic';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -27,8 +26,6 @@ const TOKENS = {
   controller: 'demo-service-controller',
   trainer: 'demo-service-trainer',
 };
-/** The incumbent the first trained model is compared with: the legacy rules' signals as a logistic model. */
-const BASELINE_WEIGHTS = { rt_new_account: 3, rt_ip_bin_country_mismatch: 9, rt_ship_bin_country_mismatch: 2, rt_is_guest: 1, rt_digital_goods: 1, rt_high_risk_category: 1.5, rt_channel_api: 1, rt_log_amount: 0.1 };
 const TERMINAL = ['completed', 'rolled_back', 'aborted'];
 
 interface RolloutView {
@@ -64,7 +61,6 @@ export class DemoRunner {
   private redis: ChildApp | null = null;
   private redisUrl = '';
   private urls: Partial<Urls> = {};
-  private bridge: { url: string; close(): Promise<void> } | null = null;
   private log: EventLog | null = null;
   private traffic: TrafficGenerator | null = null;
   private events: PublishedEvents | null = null;
@@ -169,6 +165,7 @@ export class DemoRunner {
     await waitFor('the demo Redis', async () => {
       if (!this.redis?.alive) throw new Error(`redis-server exited: ${this.redis?.tail(500)}`);
       const r = new Redis(this.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      r.on('error', () => undefined);
       try {
         await r.connect();
         return (await r.ping()) === 'PONG';
@@ -200,7 +197,7 @@ export class DemoRunner {
 
   private simOptions() {
     const start = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-    return { seed: 20261125, startDate: start, days: 2, shoppers: this.o.profile.shoppers, merchants: this.o.profile.merchants, tokenKey: this.tokenKey, tokenKeyId: 'demo' };
+    return { seed: 20261125, startDate: start, days: 2, checkoutsPerShopperPerDay: 1, shoppers: this.o.profile.shoppers, merchants: this.o.profile.merchants, tokenKey: this.tokenKey, tokenKeyId: 'demo' };
   }
 
   private readonly tokenKey = randomBytes(24).toString('base64url');
@@ -238,7 +235,6 @@ export class DemoRunner {
       ARTIFACT_DIR: join(this.workDir, 'models'),
     });
     await registry.waitHttp(`${u(pReg)}/health`, 90_000, this.abortCtl.signal);
-    this.bridge = await startAssignmentBridge(u(pReg), TOKENS.scorer);
     const scorer = this.startApp('scorer', 'apps/scorer/src/main.ts', {
       PORT: String(pSc),
       REGION: DEMO_REGION,
@@ -246,9 +242,7 @@ export class DemoRunner {
       EVENT_LOG_REDIS_URL: this.redisUrl,
       DECISION_LOG: 'redis',
       FEATURE_KEY_PREFIX: 'ofs',
-      // The demo replays the last two simulated days.
-      FEATURE_STALE_AFTER_MS: String(4 * 86_400_000),
-      REGISTRY_URL: this.bridge.url,
+      REGISTRY_URL: u(pReg),
       REGISTRY_TOKEN: TOKENS.scorer,
       MODEL_NAME: MODEL,
       MODEL_REFRESH_MS: '500',
@@ -288,8 +282,8 @@ export class DemoRunner {
     const rita = this.registryAs(TOKENS.rita);
     const rob = this.registryAs(TOKENS.rob);
     await mia.ensureModel(MODEL, 'Checkout risk model scored on the critical path');
-    const { bytes } = encodeLogisticBundle({ format: 'logistic-v1', version: 'baseline-rules', bias: -7.5, weights: BASELINE_WEIGHTS });
-    const lineage = { trainingJobId: 'legacy-rules', dataWindowStart: '2026-01-01T00:00:00Z', dataWindowEnd: '2026-10-01T00:00:00Z', featureSetName: 'checkout', featureSetVersion: '1', codeCommit: 'legacy' };
+    const { bytes, featureSet } = incumbentBundle();
+    const lineage = { trainingJobId: 'legacy-rules', dataWindowStart: '2026-01-01T00:00:00Z', dataWindowEnd: '2026-10-01T00:00:00Z', featureSetName: featureSet.name, featureSetVersion: String(featureSet.version), codeCommit: 'legacy' };
     const v = await mia.registerVersion(MODEL, { metrics: { summary: {} }, lineage, policyVersion: 'policy-2026.11.1', description: 'incumbent: the legacy rules as a logistic model' }, bytes);
     this.baselineId = v.id;
     const req = await rita.requestPromotion(v.id, { region: DEMO_REGION, targetStage: 'production', reason: 'demo: incumbent before the first trained model' });
@@ -313,7 +307,7 @@ export class DemoRunner {
     this.check();
     const pool = checkoutPool(this.simOptions(), p.poolSize);
     if (pool.length === 0) throw new Error('the simulator produced no checkouts for the demo region');
-    this.traffic = new TrafficGenerator({ scorerUrl: this.urls.scorer as string, pool, log: this.log, runId: this.runId, maxInFlight: 512 });
+    this.traffic = new TrafficGenerator({ scorerUrl: this.urls.scorer as string, pool, log: this.log, runId: this.runId, maxInFlight: 512, budgetMs: p.clientBudgetMs });
     this.traffic.attach(this.total);
     const steady = new DecisionStats();
     this.traffic.attach(steady);
@@ -325,7 +319,7 @@ export class DemoRunner {
     if (this.steady.total === 0) throw new Error('no decisions during warm-up');
     if (this.steady.unanswered > 0) throw new Error(`${this.steady.unanswered} requests unanswered during warm-up`);
     // Keep measuring steady latency until the spike, for the summary.
-    return `${this.events.total} events published (${this.events.labels} delayed labels), ${pool.length} checkouts cycled at ${p.baseRps} rps; warm-up: ${this.steady.total} decisions, p99 ${this.steady.p99Ms} ms`;
+    return `${this.events.total} events published (${this.events.labels} delayed labels), ${pool.length} checkouts cycled at ${p.baseRps} rps; warm-up: ${this.steady.total} decisions, p99 ${this.steady.p99Ms} ms (client) / ${this.steady.scorerP99Ms} ms (scorer)`;
   }
 
   private async stepTraining(): Promise<string> {
@@ -360,7 +354,7 @@ export class DemoRunner {
         const v = (await (await fetch(`${this.urls.trainer}/v1/training-jobs/${jobId}`, { signal: AbortSignal.timeout(5000) })).json()) as JobView;
         const prog = typeof v.progress === 'object' && v.progress ? v.progress : null;
         bar?.update(Math.round(prog?.percent ?? 0), { phase: prog?.phase ?? v.state });
-        if (v.state === 'failed' || v.state === 'cancelled') throw Object.assign(new Error(`training job ${v.state}: ${v.failedReason ?? ''}`), { final: true });
+        if (v.state === 'failed' || v.state === 'cancelled') throw new FinalError(`training job ${v.state}: ${v.failedReason ?? ''}`);
         return v.state === 'completed' ? v : null;
       }, t.timeoutMs, 500, this.abortCtl.signal);
     } finally {
@@ -447,6 +441,7 @@ export class DemoRunner {
     await this.pause(p.faultAfterMs);
     // Fault: every client of the demo's Redis (the scorer's online-feature reads among them) stalls for faultMs.
     const admin = new Redis(this.redisUrl, { maxRetriesPerRequest: 1 });
+    admin.on('error', () => undefined);
     traffic.attach(during);
     try {
       await admin.call('CLIENT', 'PAUSE', String(p.faultMs), 'ALL');
@@ -456,13 +451,15 @@ export class DemoRunner {
     this.phase = `peak ${p.multiplier}x + FAULT (Redis paused)`;
     await this.pause(p.faultMs + 300);
     traffic.detach(during);
-    traffic.attach(after);
     this.phase = `peak ${p.multiplier}x, fault over`;
     await this.pause(Math.max(1000, p.durationMs - p.faultAfterMs - p.faultMs - 300));
     traffic.detach(peakStats);
     traffic.setRate(base);
+    // Recovery is judged at the normal rate, once the spike's backlog has drained.
     this.phase = 'cool-down';
-    await this.pause(2000);
+    await this.pause(1500);
+    traffic.attach(after);
+    await this.pause(3000);
     traffic.detach(after);
     const peak = peakStats.snapshot();
     const d = during.snapshot();
@@ -475,7 +472,7 @@ export class DemoRunner {
       : `${d.unanswered} unanswered, degraded share ${d.degradedShare} during the fault`;
     this.fault = { kind: 'redis CLIENT PAUSE', target: `demo Redis ${this.redisUrl} (online features, event log)`, durationMs: p.faultMs, during: d, after: a, outcome };
     if (!graceful || !recovered || peak.unanswered > 0) throw new Error(outcome);
-    return `${p.multiplier}x for ${p.durationMs / 1000} s: ${peak.total} decisions, p99 ${peak.p99Ms} ms; ${outcome}`;
+    return `${p.multiplier}x for ${p.durationMs / 1000} s: ${peak.total} decisions, p99 ${peak.p99Ms} ms (client) / ${peak.scorerP99Ms} ms (scorer); ${outcome}`;
   }
 
   // ---------------------------------------------------------------- status
@@ -486,7 +483,7 @@ export class DemoRunner {
       const s = this.total.snapshot();
       const actions = Object.entries(s.byAction).map(([a, n]) => `${a} ${n}`).join(' ');
       const model = this.traffic?.lastModelVersion;
-      const line = `  [${this.phase}] ${s.total} decisions (${actions}) · degraded ${(s.degradedShare * 100).toFixed(1)}% · p99 ${s.p99Ms} ms · ${this.traffic?.currentRate ?? 0} rps · model ${model ? model.slice(0, 8) : 'none'} · unanswered ${s.unanswered}`;
+      const line = `  [${this.phase}] ${s.total} decisions (${actions}) · degraded ${(s.degradedShare * 100).toFixed(1)}% · p99 ${s.p99Ms} ms (scorer ${s.scorerP99Ms}) · ${this.traffic?.currentRate ?? 0} rps · model ${model ? model.slice(0, 8) : 'none'} · unanswered ${s.unanswered}`;
       if (this.o.tty) process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns || 160) - 1)}`);
       else process.stdout.write(`${line}\n`);
     }, every);
@@ -499,9 +496,11 @@ export class DemoRunner {
     try {
       const infra = (await this.step('services', 'Ensuring PostgreSQL/Redis, applying migrations', () => this.stepServices())) && (await this.step('apps', 'Starting registry, feature service, scorer, trainer, controller', () => this.stepApps()));
       if (infra) {
+        // Training runs before the incumbent is live: the trainer compares a new model with production's artifact,
+        // and it only reads @risk/ml bundles (the incumbent is a scorer logistic-v1 bundle).
+        await this.step('training', 'Training a first model through the trainer API', () => this.stepTraining());
         await this.step('baseline', 'Putting the incumbent model in production (rita requests, rob approves)', () => this.stepBaseline());
         const traffic = await this.step('traffic', 'Simulating marketplace traffic (events with delayed labels, scoring requests)', () => this.stepTraffic());
-        await this.step('training', 'Training a first model through the trainer API', () => this.stepTraining());
         await this.step('promotion', 'Promoting it: shadow → canary steps → production under the controller', () => this.stepPromotion());
         if (traffic) await this.step('peak-fault', 'Peak spike with a fault injected', () => this.stepPeakFault());
         else this.steps.push({ name: 'peak-fault', ok: false, durationMs: 0, detail: 'skipped', error: 'no traffic' });
@@ -524,7 +523,7 @@ export class DemoRunner {
         production = { versionId: dep.production.versionId, version: dep.production.version, description: (v as { description?: string | null } | null)?.description ?? null };
       }
     }
-    const expected: StepResult['name'][] = ['services', 'apps', 'baseline', 'traffic', 'training', 'promotion', 'peak-fault'];
+    const expected: StepResult['name'][] = ['services', 'apps', 'training', 'baseline', 'traffic', 'promotion', 'peak-fault'];
     const ok = !this.aborted && expected.every((n) => this.steps.some((s) => s.name === n && s.ok));
     const reg = this.urls.registry ?? 'http://127.0.0.1:3002';
     const summary: DemoSummary = {
@@ -560,14 +559,13 @@ export class DemoRunner {
     return summary;
   }
 
-  /** Stops everything this run started (children, bridge, Redis) and drops its schema; idempotent. */
+  /** Stops everything this run started (children, Redis) and drops its schema; idempotent. */
   cleanup(): Promise<void> {
     this.cleanedUp ??= (async () => {
       if (this.statusTimer) clearInterval(this.statusTimer);
       await this.traffic?.stop(1000);
       await Promise.allSettled([...this.children].reverse().map((c) => c.stop()));
       await this.log?.close({ timeoutMs: 1000 }).catch(() => undefined);
-      await this.bridge?.close().catch(() => undefined);
       await this.redis?.stop();
       const pg = new Client({ connectionString: this.databaseUrl });
       try {

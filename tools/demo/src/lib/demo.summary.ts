@@ -51,7 +51,7 @@ export function renderSummary(s: DemoSummary): string {
   for (const st of s.steps) out.push(`  ${st.ok ? '✔' : '✘'} ${st.name.padEnd(11)} ${(st.durationMs / 1000).toFixed(1).padStart(6)} s  ${st.detail}${st.error ? `\n      error: ${st.error.split('\n')[0]}` : ''}`);
   const d = s.decisions;
   out.push(`Decisions: ${d.total} total (${Object.entries(d.byAction).map(([a, n]) => `${a} ${n}`).join(', ')}), unanswered ${d.unanswered}, not sent ${d.notSent}`);
-  out.push(`  degraded ${pct(d.degradedShare)} overall · p50 ${d.p50Ms} ms · p99 ${d.p99Ms} ms${s.steady ? ` · steady p99 ${s.steady.p99Ms} ms` : ''}`);
+  out.push(`  degraded ${pct(d.degradedShare)} overall · p50 ${d.p50Ms} ms · p99 ${d.p99Ms} ms (client), ${d.scorerP99Ms} ms (scorer)${s.steady ? ` · steady p99 ${s.steady.p99Ms} ms (client), ${s.steady.scorerP99Ms} ms (scorer)` : ''}`);
   if (s.events) out.push(`Events published: ${s.events.published} (delayed labels ${s.events.delayedLabels})`);
   const p = s.model.production;
   out.push(`Model in production (${s.model.name}, eu): ${p ? `v${p.version} ${p.versionId}${p.description ? ` — ${p.description}` : ''}` : 'none'}`);

@@ -63,6 +63,8 @@ export interface TrafficOptions {
   runId: string;
   /** Requests in flight beyond this are not sent (counted as `notSent`): the generator never queues. */
   maxInFlight: number;
+  /** The checkout's whole budget for a decision; beyond it the client fails open (counted as unanswered). */
+  budgetMs: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export class TrafficGenerator {
   lastModelVersion: string | null = null;
 
   constructor(private readonly o: TrafficOptions) {
-    this.client = new ScorerClient({ baseUrl: o.scorerUrl, budgetMs: 250, hedgeAfterMs: 250, maxAttempts: 1, failOpen: { action: 'review', policyVersion: 'client-fail-open' } });
+    this.client = new ScorerClient({ baseUrl: o.scorerUrl, budgetMs: o.budgetMs, hedgeAfterMs: o.budgetMs, maxAttempts: 1, failOpen: { action: 'review', policyVersion: 'client-fail-open' } });
   }
 
   attach(stats: DecisionStats): void {
