@@ -44,8 +44,8 @@ async function main(): Promise<number> {
 
   log(`bench:peak ${q ? '--quick ' : ''}on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   log(`offered: ${base} rps baseline -> ${peak} rps (x${opts.multiplier}) in ${ramp} s, hold ${hold} s, return ${ret} s; ${opts.processes} generator processes; budget ${opts.budget} ms`);
-  const stack = new PeakStack({ registry: false, log });
-  const samples = new Map<number, { lag: number | null; pending: number | null; rss: Record<string, number | null>; cpu: Record<string, number | null> }>();
+  const stack = new PeakStack({ log });
+  const samples = new Map<number, { lag: number | null; pending: number | null; rss: Record<string, number | null>; cpu: Record<string, number | null>; decisions: number | null }>();
   try {
     await stack.start();
     const runId = Date.now().toString(36);
@@ -57,9 +57,9 @@ async function main(): Promise<number> {
     const sampler = (async () => {
       while (Date.now() < t0 + (end + 3) * 1000) {
         const sec = Math.floor((Date.now() - t0) / 1000);
-        const lag = await stack.eventLag();
+        const [lag, decisions] = await Promise.all([stack.eventLag(), stack.scorerDecisions()]);
         const mem = stack.memory([...load.pids.map((pid, i) => ({ name: `loadgen-${i}`, pid })), { name: 'events-gen', pid: events.pid }]);
-        samples.set(sec, { lag: lag?.lag ?? null, pending: lag?.pending ?? null, rss: Object.fromEntries(mem.map((m) => [m.name, m.rssMb])), cpu: Object.fromEntries(mem.map((m) => [m.name, m.cpuS])) });
+        samples.set(sec, { lag: lag?.lag ?? null, pending: lag?.pending ?? null, rss: Object.fromEntries(mem.map((m) => [m.name, m.rssMb])), cpu: Object.fromEntries(mem.map((m) => [m.name, m.cpuS])), decisions });
         await sleep(1000);
       }
     })();
@@ -111,6 +111,15 @@ async function main(): Promise<number> {
     // Per decision the scorer made (its own counter), including decisions whose caller had already given up.
     if (scorerCpu && made)
       log(`scorer: ${made} decisions made (${total.answered} reached the caller in time to count), ${scorerCpu.toFixed(1)} CPU-s -> ${((scorerCpu * 1000) / made).toFixed(2)} ms CPU per decision, ${(made / scorerCpu).toFixed(0)} decisions per scorer core-second`);
+    // Steady state: CPU per decision over the hold phase only (JIT warm-up and boot excluded).
+    const holdS = [...samples.entries()].filter(([k]) => k >= b1 + ramp && k < tHoldEnd).sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+    const h0 = holdS.find((v) => v.decisions !== null && v.cpu['scorer'] != null);
+    const h1 = [...holdS].reverse().find((v) => v.decisions !== null && v.cpu['scorer'] != null);
+    if (h0 && h1 && h1 !== h0 && (h1.decisions as number) > (h0.decisions as number)) {
+      const d = (h1.decisions as number) - (h0.decisions as number);
+      const c = (h1.cpu['scorer'] as number) - (h0.cpu['scorer'] as number);
+      log(`scorer during the hold: ${d} decisions, ${c.toFixed(2)} CPU-s -> ${((c * 1000) / d).toFixed(2)} ms CPU per decision, ${(d / c).toFixed(0)} decisions per scorer core-second`);
+    }
     const lastMem = all[all.length - 1]?.rss ?? {};
     log(`\nRSS at end (MiB): ${Object.entries(lastMem).map(([k, v]) => `${k} ${v ?? '-'}`).join(', ')}`);
     log(`events: ${ev.acked.length} marketplace events published to the event log (${ev.retries} retried, ${ev.unpublished} unpublished); final consumer lag ${JSON.stringify(await stack.eventLag())}`);

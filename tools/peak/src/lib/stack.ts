@@ -2,35 +2,35 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONSUMER_GROUPS, TOPICS } from '@risk/contract-events';
 import { createEventLog, type EventLog } from '@risk/event-log';
-import { PeakModelServer } from './model-server';
+import { PEAK_MODEL, REGISTRY_TOKENS, publishModel } from './registry-models';
 import { AppProcess, OwnedPostgres, OwnedRedis, ROOT, cpuSeconds, freePort, httpOk, rssMb } from './processes';
 import type { ProcessMemory } from './peak.types';
 
 export const TOKEN_KEYS = 'peak=peak-tokenisation-key-0123456789abcdef';
 
 export interface StackOptions {
-  /** Run apps/registry on a test-owned PostgreSQL (slower boot; needed for the PostgreSQL/registry scenarios). */
-  registry: boolean;
   scorerEnv?: Record<string, string>;
   log?: (line: string) => void;
 }
 
 /**
  * The whole local stack on test-owned ports: features Redis, event-log Redis (AOF, survives SIGKILL), PostgreSQL,
- * the model source, apps/registry, apps/feature-service and apps/scorer as child processes.
+ * apps/registry (a model registered and promoted through its API), apps/feature-service and apps/scorer as child
+ * processes.
  */
 export class PeakStack {
   featuresRedis!: OwnedRedis;
   eventRedis!: OwnedRedis;
-  postgres: OwnedPostgres | null = null;
-  models!: PeakModelServer;
-  registry: AppProcess | null = null;
+  postgres!: OwnedPostgres;
+  registry!: AppProcess;
+  artifactDir = '';
+  /** Registry version id of the production model (what decisions report as modelVersion). */
+  modelVersion = '';
   featureService!: AppProcess;
   scorer!: AppProcess;
   scorerUrl = '';
   registryUrl = '';
   private monitorLog: EventLog | null = null;
-  readonly modelVersion = 'peak-1';
 
   constructor(private readonly o: StackOptions) {}
 
@@ -44,24 +44,20 @@ export class PeakStack {
     await Promise.all([this.featuresRedis.start(), this.eventRedis.start()]);
     this.say(`redis: features :${this.featuresRedis.port}, event log :${this.eventRedis.port} (AOF)`);
 
-    this.models = new PeakModelServer(await freePort());
-    this.models.publish(this.modelVersion);
-    await this.models.start();
-
-    if (this.o.registry) {
-      this.postgres = new OwnedPostgres(await freePort());
-      await this.postgres.init();
-      const port = await freePort();
-      this.registryUrl = `http://127.0.0.1:${port}`;
-      this.registry = new AppProcess(
-        'registry',
-        'apps/registry/src/main.ts',
-        { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: this.postgres.url, REGISTRY_SEED_DEMO: 'true', EVENT_LOG: 'none', ARTIFACT_DIR: `${this.postgres.dir}/artifacts`, DB_POOL_MAX: '2' },
-        `${this.registryUrl}/health`,
-      );
-      const ms = await this.registry.start(120_000);
-      this.say(`registry on :${port} (PostgreSQL :${this.postgres.port}) ready in ${ms} ms`);
-    }
+    this.postgres = new OwnedPostgres(await freePort());
+    await this.postgres.init();
+    const port = await freePort();
+    this.registryUrl = `http://127.0.0.1:${port}`;
+    this.artifactDir = join(this.postgres.dir, 'artifacts');
+    this.registry = new AppProcess(
+      'registry',
+      'apps/registry/src/main.ts',
+      { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: this.postgres.url, REGISTRY_SEED_DEMO: 'true', EVENT_LOG: 'none', ARTIFACT_DIR: this.artifactDir, DB_POOL_MAX: '2' },
+      `${this.registryUrl}/health`,
+    );
+    const ms = await this.registry.start(120_000);
+    this.modelVersion = await publishModel(this.registryUrl, this.artifactDir, 'peak-1');
+    this.say(`registry on :${port} (PostgreSQL :${this.postgres.port}) ready in ${ms} ms; model ${this.modelVersion} promoted to production in eu`);
 
     const fsPort = await freePort();
     this.featureService = new AppProcess(
@@ -86,7 +82,9 @@ export class PeakStack {
         REGION: 'eu',
         REDIS_URL: this.featuresRedis.url,
         EVENT_LOG_REDIS_URL: this.eventRedis.url,
-        REGISTRY_URL: this.models.url,
+        REGISTRY_URL: this.registryUrl,
+        REGISTRY_TOKEN: REGISTRY_TOKENS.scorer,
+        MODEL_NAME: PEAK_MODEL,
         MODEL_REFRESH_MS: '1000',
         MODEL_CACHE_DIR: `${this.eventRedis.dir}/lkg`,
         TOKEN_KEYS,
@@ -156,7 +154,6 @@ export class PeakStack {
     await this.monitorLog?.close({ timeoutMs: 1000 }).catch(() => undefined);
     this.monitorLog = null;
     await Promise.allSettled([this.scorer?.stop(), this.featureService?.stop(), this.registry?.stop()]);
-    await this.models?.stop().catch(() => undefined);
     await Promise.allSettled([this.featuresRedis?.stop(), this.eventRedis?.stop(), this.postgres?.destroy()]);
   }
 }
