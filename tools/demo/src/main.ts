@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   });
   let firstSignalAt = 0;
   let finished = false;
+  let running: Promise<unknown> = Promise.resolve();
   const onSignal = (sig: NodeJS.Signals): void => {
     if (finished) return void runner.cleanup().then(() => process.exit(0));
     // npm and the thin entry may relay the terminal's Ctrl-C a second time: only a later one forces.
@@ -38,11 +39,24 @@ async function main(): Promise<void> {
     firstSignalAt = Date.now();
     process.stdout.write(`\n${sig}: stopping the demo (again to force)...\n`);
     runner.interrupt();
-    void runner.cleanup().then(() => process.exit(130));
+    // Let the current step unwind and the summary be written, then stop every child; bounded.
+    const force = setTimeout(() => {
+      runner.killAll();
+      process.exit(130);
+    }, 30_000);
+    void running
+      .catch(() => undefined)
+      .then(() => runner.cleanup())
+      .then(() => {
+        clearTimeout(force);
+        process.exit(130);
+      });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const summary = await runner.run();
+  const run = runner.run();
+  running = run;
+  const summary = await run;
   if (runner.aborted) return; // the signal handler exits once cleanup is done
   if (o.keepRunning) {
     finished = true;

@@ -551,6 +551,7 @@ export class DemoRunner {
       },
       tokens: { 'release-manager': TOKENS.rita, 'second release-manager': TOKENS.rob, 'ml-engineer': TOKENS.mia, viewer: TOKENS.victor },
       logs: join(this.workDir, 'logs'),
+      processes: [...this.children, ...(this.redis ? [this.redis] : [])].filter((c) => c.pid !== undefined).map((c) => ({ name: c.name, pid: c.pid as number })),
     };
     mkdirSync(dirname(this.o.summaryPath), { recursive: true });
     writeFileSync(this.o.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);

@@ -39,6 +39,8 @@ export interface DemoSummary {
   urls: Record<string, string>;
   tokens: Record<string, string>;
   logs: string;
+  /** Child processes this run started (all stopped when the demo exits). */
+  processes: { name: string; pid: number }[];
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
