@@ -15,7 +15,6 @@ import {
   dropSchema,
   promoteToProduction,
   registerModel,
-  startAssignmentBridge,
   startController,
   startRedis,
   startRegistry,
@@ -36,10 +35,10 @@ useEnvironment(process.env);
 const REGION = 'eu';
 const MODEL = 'checkout';
 // Production declines ~5% of eu traffic (IP/BIN country mismatch); the good candidate is a near-identical retrain;
-// the bad one also declines digital goods (~10% of traffic): about 3x the decline rate.
-const PROD_WEIGHTS = { rt_new_account: 3, rt_ip_bin_country_mismatch: 9, rt_ship_bin_country_mismatch: 2, rt_is_guest: 1, rt_digital_goods: 1, rt_high_risk_category: 1.5, rt_channel_api: 1, rt_log_amount: 0.1 };
-const GOOD_WEIGHTS = { ...PROD_WEIGHTS, rt_channel_api: 1.1 };
-const BAD_WEIGHTS = { ...PROD_WEIGHTS, rt_digital_goods: 8 };
+// the bad one also declines most digital-goods checkouts: roughly 3x production's decline rate on this traffic.
+const PROD_WEIGHTS = { bin_country_ne_ip: 9, bin_country_ne_shipping: 2, is_guest: 1, digital_goods: 1, high_risk_category: 1.5, channel_api: 1, log_amount: 0.1 };
+const GOOD_WEIGHTS = { ...PROD_WEIGHTS, channel_api: 1.1 };
+const BAD_WEIGHTS = { ...PROD_WEIGHTS, digital_goods: 7.5 };
 const GUARDRAILS = { minSamples: 120 };
 const STEPS = [
   { percent: 25, bakeMs: 1000 },
@@ -53,7 +52,7 @@ interface RolloutView {
   stepIndex: number;
   outcome: string | null;
   awaiting: string | null;
-  lastAnalysis: { verdict: string; breaches: { guardrail: string; segment: string }[] } | null;
+  lastAnalysis: { verdict: string; breaches: { guardrail: string; segment: string; canary: number; production: number; nCanary: number }[] } | null;
   events: { type: string; actor: string; details: Record<string, unknown> }[];
 }
 
@@ -62,7 +61,6 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
   const work = mkdtempSync(join(tmpdir(), 'ctl-it-'));
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let registry: Awaited<ReturnType<typeof startRegistry>>;
-  let bridge: Awaited<ReturnType<typeof startAssignmentBridge>>;
   let scorer: AppProcess;
   const controllers: AppProcess[] = [];
   let log: EventLog;
@@ -76,14 +74,13 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     // Everything that boots slowly boots at once; the traffic pool is generated meanwhile.
     [redis, registry] = await Promise.all([startRedis(), startRegistry(schema)]);
     rita = new RegistryClient({ baseUrl: registry.proc.url, token: TOKENS.rita });
-    bridge = await startAssignmentBridge(registry.proc.url);
     v1 = await registerModel(registry.proc.url, MODEL, 'v1', PROD_WEIGHTS, -7.5);
     await promoteToProduction(registry.proc.url, v1, REGION);
-    const poolP = new Promise<ScoringSample[]>((r) => setImmediate(() => r(SimulatedTraffic.pool(REGION, 7, 2000))));
+    const poolP = SimulatedTraffic.pool(REGION, 7, 2000);
     const ctl = (consumer: string) => startController({ schema, registryUrl: registry.proc.url, redisUrl: redis.url, region: REGION, consumer });
     let pool: ScoringSample[];
-    [scorer, controllers[0], controllers[1], pool] = await Promise.all([startScorer({ region: REGION, redisUrl: redis.url, registryUrl: bridge.url, workDir: work }), ctl('controller-a'), ctl('controller-b'), poolP]);
-    await waitFor('scorer loads v1', async () => ((await (await fetch(`${scorer.url}/health/ready`)).json()) as { model: { production: string } }).model.production === v1, 20_000);
+    [scorer, controllers[0], controllers[1], pool] = await Promise.all([startScorer({ region: REGION, redisUrl: redis.url, registryUrl: registry.proc.url, workDir: work }), ctl('controller-a'), ctl('controller-b'), poolP]);
+    await waitFor('scorer loads v1', async () => ((await (await fetch(`${scorer.url}/health/ready`)).json()) as { model: { production: string } }).model.production === v1, 45_000);
     log = await createEventLog({ backend: 'redis', redisUrl: redis.url, region: REGION, clientId: 'it-traffic' });
     traffic = new SimulatedTraffic({ scorerUrl: scorer.url, pool, log, seed: 7, concurrency: 8, maxRequests: 60_000 }).start();
     // A release manager who approves whatever the controller asks for (four eyes: the controller requested it).
@@ -103,7 +100,6 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     await log?.close({ timeoutMs: 2000 });
     await Promise.all(controllers.map((c) => c.kill('SIGTERM')));
     await scorer?.kill('SIGTERM');
-    await bridge?.close();
     await registry?.proc.kill('SIGTERM');
     await redis?.stop();
     await dropSchema(schema);
@@ -146,7 +142,7 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
 
   it('rolls a candidate that declines 3x more back automatically at the first step, with evidence, alert and metric', async () => {
     const v3 = await registerModel(registry.proc.url, MODEL, 'v3-bad', BAD_WEIGHTS, -7.5);
-    const started = await API((await follower()).url, TOKENS.rita)<RolloutView>('POST', '/v1/rollouts', { subject: { model: MODEL, versionId: v3, scorerVersion: 'v3-bad' }, regions: [REGION], steps: STEPS, guardrails: GUARDRAILS, reason: 'bad retrain' });
+    const started = await API((await follower()).url, TOKENS.rita)<RolloutView>('POST', '/v1/rollouts', { subject: { model: MODEL, versionId: v3 }, regions: [REGION], steps: STEPS, guardrails: GUARDRAILS, reason: 'bad retrain' });
     expect(started.status).toBe(201);
     const id = started.body.id;
     const done = await waitFor('the bad canary to end', async () => {
@@ -159,6 +155,8 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
     expect(done.events.filter((e) => e.type === 'step').map((e) => e.details['to'])).toEqual([25]);
     const breached = done.lastAnalysis?.breaches.map((b) => `${b.guardrail}@${b.segment}`) ?? [];
     expect(breached).toEqual(expect.arrayContaining(['decline_rate@overall']));
+    const decline = done.lastAnalysis?.breaches.find((b) => b.guardrail === 'decline_rate' && b.segment === 'overall');
+    expect(decline?.canary).toBeGreaterThan((decline?.production ?? 1) * 1.5);
     expect(done.outcome).toMatch(/rolled back at 25%: decline_rate/);
 
     // Registry: out of canary, evidence attached, the timeline shows the step and the rollback at 0%.
@@ -186,7 +184,7 @@ describe('rollout controller against the real registry, scorer, Redis and Postgr
   it('walks a good candidate through shadow and every step to production, and the standby resumes at the right step when the leader is SIGKILLed', async () => {
     const v2 = await registerModel(registry.proc.url, MODEL, 'v2-good', GOOD_WEIGHTS, -7.5);
     const started = await API((await follower()).url, TOKENS.rita)<RolloutView>('POST', '/v1/rollouts', {
-      subject: { model: MODEL, versionId: v2, scorerVersion: 'v2-good' },
+      subject: { model: MODEL, versionId: v2 },
       regions: [REGION],
       shadowMs: 1000,
       shadowGate: { minSamples: 100 },

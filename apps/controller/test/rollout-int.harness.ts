@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { Client } from 'pg';
-import { encodeLogisticBundle, type ModelAssignment } from '@risk/decision';
+import { linearMlBundle } from '@risk/decision';
+import { checkoutFeatureSet } from '@risk/feature-sets';
 import { RegistryClient, type RegisterVersionInput } from '@risk/registry-client';
 
 export const ROOT = resolve(__dirname, '../../..');
@@ -170,6 +170,7 @@ export async function startScorer(o: { region: string; redisUrl: string; registr
     REGISTRY_URL: o.registryUrl,
     REGISTRY_TOKEN: TOKENS.scorer,
     MODEL_REFRESH_MS: '200',
+    REGISTRY_TIMEOUT_MS: '5000',
     MODEL_CACHE_DIR: join(o.workDir, 'lkg'),
     POLICY_FILE: writeTestPolicy(o.workDir),
     TOKEN_KEYS: `sim=${SIM_TOKEN_KEY}`,
@@ -204,35 +205,6 @@ export async function startController(o: { schema: string; registryUrl: string; 
   return proc.ready('/health');
 }
 
-/**
- * The scorer's registry adapter still speaks its interim protocol (`/v1/models/:name/assignment`,
- * `/v1/models/:name/versions/:v/artifact`). This bridge answers it from the REAL registry exactly as the scorer's
- * registry-backed ModelSource should: production/canary/shadow from the region's deployment, the canary
- * percentage from the newest rollout-timeline entry of the canary version in that region, artifacts
- * sha256-verified through @risk/registry-client. See the controller README ("what the scorer needs").
- */
-export async function startAssignmentBridge(registryUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  const client = new RegistryClient({ baseUrl: registryUrl, token: TOKENS.scorer, timeoutMs: 2000 });
-  const app: FastifyInstance = Fastify();
-  app.get<{ Params: { name: string }; Querystring: { region: string } }>('/v1/models/:name/assignment', async (req) => {
-    const d = await client.getRegionDeployment(req.params.name, req.query.region);
-    const ref = (s: { versionId: string; artifactSha256: string }) => ({ name: req.params.name, version: s.versionId, sha256: s.artifactSha256 });
-    let canary: ModelAssignment['canary'] = null;
-    if (d.canary) {
-      const steps = (await client.listRolloutSteps(d.canary.versionId)).filter((s) => s.region === req.query.region && s.trafficPercent !== null);
-      canary = { ref: ref(d.canary), percent: steps.at(-1)?.trafficPercent ?? 0 };
-    }
-    const body: ModelAssignment = { production: d.production ? ref(d.production) : null, canary, shadows: d.shadow ? [ref(d.shadow)] : [] };
-    return body;
-  });
-  app.get<{ Params: { version: string } }>('/v1/models/:name/versions/:version/artifact', async (req, reply) => {
-    const { data } = await client.downloadArtifact(req.params.version);
-    return reply.type('application/octet-stream').send(data);
-  });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, close: () => app.close() };
-}
-
 const LINEAGE = {
   trainingJobId: 'it-job',
   dataWindowStart: '2026-10-01T00:00:00Z',
@@ -242,11 +214,11 @@ const LINEAGE = {
   codeCommit: 'it00000',
 };
 
-/** Registers a logistic model version (as the trainer) whose bundle carries `label` as its scorer version. */
+/** Registers (as the trainer) a logistic @risk/ml bundle over the checkout feature set. */
 export async function registerModel(registryUrl: string, model: string, label: string, weights: Record<string, number>, bias: number): Promise<string> {
   const trainer = new RegistryClient({ baseUrl: registryUrl, token: TOKENS.trainer });
   await trainer.ensureModel(model, 'integration test model');
-  const { bytes } = encodeLogisticBundle({ format: 'logistic-v1', version: label, bias, weights });
+  const { bytes } = linearMlBundle({ featureSet: checkoutFeatureSet, featureNames: checkoutFeatureSet.featureNames, weights, bias, tag: label });
   const input: RegisterVersionInput = { metrics: { summary: { auc: 0.9 } }, lineage: LINEAGE, policyVersion: 'policy-it', description: label };
   return (await trainer.registerVersion(model, input, bytes)).id;
 }

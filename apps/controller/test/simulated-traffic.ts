@@ -27,11 +27,14 @@ export class SimulatedTraffic {
   ) {}
 
   /** Simulator checkouts of one region (generating them is the slow part, so a test builds the pool once and cycles it). */
-  static pool(region: Region, seed: number, size: number): ScoringSample[] {
+  static async pool(region: Region, seed: number, size: number): Promise<ScoringSample[]> {
     const out: ScoringSample[] = [];
+    let i = 0;
     for (const s of scoringRequests({ seed, days: 1, shoppers: Math.ceil(size / 1.1), merchants: 2000, checkoutsPerShopperPerDay: 3 })) {
       if (s.request.region === region) out.push(s);
       if (out.length >= size) break;
+      // Yield now and then: the same process serves the scorer's registry bridge.
+      if (++i % 50 === 0) await new Promise((r) => setImmediate(r));
     }
     return out;
   }
