@@ -161,7 +161,9 @@ export class OnlineFeatureReader {
     const work = this.o.cluster ? this.fetchPerSlot(keys) : this.o.redis.mgetBuffer(keys);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeadlineExceeded('online feature read deadline')), deadlineMs);
+      // Defer the rejection by one turn: after a blocked event loop the timer and an already-arrived reply are due
+      // together, and the poll phase (the reply) must win over a deadline that only fired late.
+      timer = setTimeout(() => setImmediate(() => reject(new DeadlineExceeded('online feature read deadline'))), deadlineMs);
     });
     // A late answer after the deadline must not become an unhandled rejection.
     work.catch(() => undefined);
