@@ -65,6 +65,7 @@ export class DemoRunner {
   private traffic: TrafficGenerator | null = null;
   private events: PublishedEvents | null = null;
   private steady: StatsSnapshot | null = null;
+  private readonly steadyStats = new DecisionStats();
   private baselineId: string | null = null;
   private trained: DemoSummary['model']['trained'] = null;
   private stagesWalked: string[] = [];
@@ -309,17 +310,18 @@ export class DemoRunner {
     if (pool.length === 0) throw new Error('the simulator produced no checkouts for the demo region');
     this.traffic = new TrafficGenerator({ scorerUrl: this.urls.scorer as string, pool, log: this.log, runId: this.runId, maxInFlight: 512, budgetMs: p.clientBudgetMs });
     this.traffic.attach(this.total);
-    const steady = new DecisionStats();
-    this.traffic.attach(steady);
+    const warm = new DecisionStats();
+    this.traffic.attach(warm);
     this.traffic.setRate(p.baseRps);
     this.startStatus();
     await this.pause(p.warmupMs);
-    this.traffic.detach(steady);
-    this.steady = steady.snapshot();
-    if (this.steady.total === 0) throw new Error('no decisions during warm-up');
-    if (this.steady.unanswered > 0) throw new Error(`${this.steady.unanswered} requests unanswered during warm-up`);
-    // Keep measuring steady latency until the spike, for the summary.
-    return `${this.events.total} events published (${this.events.labels} delayed labels), ${pool.length} checkouts cycled at ${p.baseRps} rps; warm-up: ${this.steady.total} decisions, p99 ${this.steady.p99Ms} ms (client) / ${this.steady.scorerP99Ms} ms (scorer)`;
+    this.traffic.detach(warm);
+    const w = warm.snapshot();
+    // Steady-state latency is measured from here until the spike (cold JIT and the feature backlog are behind us).
+    this.traffic.attach(this.steadyStats);
+    if (w.total === 0) throw new Error('no decisions during warm-up');
+    if (w.unanswered > 0) throw new Error(`${w.unanswered} requests unanswered during warm-up`);
+    return `${this.events.total} events published (${this.events.labels} delayed labels), ${pool.length} checkouts cycled at ${p.baseRps} rps; warm-up: ${w.total} decisions, p99 ${w.p99Ms} ms (client) / ${w.scorerP99Ms} ms (scorer)`;
   }
 
   private async stepTraining(): Promise<string> {
@@ -435,6 +437,8 @@ export class DemoRunner {
     const peakStats = new DecisionStats();
     const during = new DecisionStats();
     const after = new DecisionStats();
+    traffic.detach(this.steadyStats);
+    this.steady = this.steadyStats.snapshot();
     traffic.attach(peakStats);
     traffic.setRate(base * p.multiplier);
     this.phase = `peak ${p.multiplier}x`;
@@ -515,6 +519,7 @@ export class DemoRunner {
     if (this.statusTimer) clearInterval(this.statusTimer);
     this.statusTimer = null;
     await this.traffic?.stop();
+    if (!this.steady && this.traffic) this.steady = this.steadyStats.snapshot();
     let production: DemoSummary['model']['production'] = null;
     if (this.urls.registry && !this.aborted) {
       const dep = await this.registryAs(TOKENS.victor).getRegionDeployment(MODEL, DEMO_REGION).catch(() => null);
