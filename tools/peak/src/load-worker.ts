@@ -90,10 +90,14 @@ function rawPost(body: string, sec: number, scheduled: number): Promise<void> {
   });
 }
 
+/** Checkout ids the scorer itself answered (client mode): the decision log must hold each of them once. */
+const scorerAnswered: string[] = [];
+
 async function clientPost(r: ScoringRequest, sec: number, scheduled: number): Promise<void> {
   try {
     const d = await (client as ScorerClient).decide(r);
     record(sec, performance.now() - scheduled, d, d.source === 'fail_open');
+    if (d.source === 'scorer' && scorerAnswered.length < 50_000) scorerAnswered.push(r.checkoutId);
   } catch {
     bucket(sec).status4xx++;
   }
@@ -151,7 +155,7 @@ async function main(): Promise<void> {
   const deadline = performance.now() + cfg.timeoutMs + 500;
   while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   flushUpTo(Number.MAX_SAFE_INTEGER);
-  send({ type: 'done', issued, inFlight });
+  send({ type: 'done', issued, inFlight, scorerAnswered });
   agent.destroy();
   setTimeout(() => process.exit(0), 50);
 }

@@ -23,6 +23,8 @@ export interface LoadRun {
   started: Promise<number>;
   pids: number[];
   seconds: Map<number, SecondStats>;
+  /** Client mode: checkout ids answered by the scorer (not by fail-open), filled when the workers finish. */
+  scorerAnswered: string[];
   done: Promise<SecondStats[]>;
   kill(): void;
 }
@@ -33,6 +35,7 @@ export function startLoad(o: LoadRunOptions): LoadRun {
   let markStarted: (t: number) => void = () => undefined;
   const started = new Promise<number>((r) => (markStarted = r));
   const seconds = new Map<number, SecondStats>();
+  const scorerAnswered: string[] = [];
   const children: ChildProcess[] = [];
   const finished: Array<Promise<void>> = [];
   for (let i = 0; i < o.processes; i++) {
@@ -52,7 +55,8 @@ export function startLoad(o: LoadRunOptions): LoadRun {
     children.push(child);
     finished.push(
       new Promise((resolve) => {
-        child.on('message', (m: { type: string; stats?: SecondStats }) => {
+        child.on('message', (m: { type: string; stats?: SecondStats; scorerAnswered?: string[] }) => {
+          if (m.type === 'done' && m.scorerAnswered) for (const id of m.scorerAnswered) scorerAnswered.push(id);
           if (m.type === 'ready' && ++readyCount === o.processes) {
             const start = Date.now() + (o.warmupS ?? 1) * 1000;
             for (const c of children) c.send({ t0: start });
@@ -69,5 +73,5 @@ export function startLoad(o: LoadRunOptions): LoadRun {
     );
   }
   const done = Promise.all(finished).then(() => [...seconds.values()].sort((a, b) => a.second - b.second));
-  return { started, pids: children.map((c) => c.pid as number), seconds, done, kill: () => children.forEach((c) => c.kill('SIGKILL')) };
+  return { started, pids: children.map((c) => c.pid as number), seconds, scorerAnswered, done, kill: () => children.forEach((c) => c.kill('SIGKILL')) };
 }

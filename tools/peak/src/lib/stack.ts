@@ -106,6 +106,8 @@ export class PeakStack {
         this.monitorLog.lag(CONSUMER_GROUPS.featureService, [TOPICS.checkoutEvents, TOPICS.labels]),
         new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 500)),
       ]);
+      // No partition at all means the log could not be read (e.g. its Redis is down), not "no lag".
+      if (parts.length === 0) return null;
       return { lag: parts.reduce((s, p) => s + p.lag, 0), pending: parts.reduce((s, p) => s + p.pending, 0) };
     } catch {
       return null;
