@@ -47,7 +47,7 @@ export const FULL_PROFILE: DemoProfile = {
   shoppers: 8000,
   merchants: 2000,
   maxEvents: 150_000,
-  baseRps: 100,
+  baseRps: 50,
   clientBudgetMs: 1000,
   warmupMs: 10_000,
   training: { customers: 1000, terminals: 2000, days: 60, nTrees: 120, maxDepth: 5, timeoutMs: 300_000 },

@@ -500,8 +500,8 @@ export class DemoRunner {
     try {
       const infra = (await this.step('services', 'Ensuring PostgreSQL/Redis, applying migrations', () => this.stepServices())) && (await this.step('apps', 'Starting registry, feature service, scorer, trainer, controller', () => this.stepApps()));
       if (infra) {
-        // Training runs before the incumbent is live: the trainer compares a new model with production's artifact,
-        // and it only reads @risk/ml bundles (the incumbent is a scorer logistic-v1 bundle).
+        // Training runs before the incumbent is live: the trainer scores production's artifact on its own (handbook)
+        // rows for comparison, and the incumbent is built for the checkout feature set.
         await this.step('training', 'Training a first model through the trainer API', () => this.stepTraining());
         await this.step('baseline', 'Putting the incumbent model in production (rita requests, rob approves)', () => this.stepBaseline());
         const traffic = await this.step('traffic', 'Simulating marketplace traffic (events with delayed labels, scoring requests)', () => this.stepTraffic());
