@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   const run = runner.run();
   running = run;
   const summary = await run;

@@ -139,7 +139,8 @@ export class TrafficGenerator {
       return;
     }
     const ms = performance.now() - t0;
-    if (d.source === 'scorer') this.lastModelVersion = d.modelVersion;
+    // `fallback` decisions (no usable model for this request) say nothing about which model is live.
+    if (d.source === 'scorer' && d.modelVersion && d.modelVersion !== 'fallback') this.lastModelVersion = d.modelVersion;
     for (const sink of this.sinks) sink.record(d, ms);
     if (d.source === 'scorer' && d.action === 'allow') this.issuerAnswer(request, s.truth.isFraud, i);
   }
