@@ -57,7 +57,14 @@ async function main(): Promise<void> {
   process.on('SIGHUP', onSignal);
   const run = runner.run();
   running = run;
-  const summary = await run;
+  let summary;
+  try {
+    summary = await run;
+  } catch (err) {
+    // An unexpected error must not orphan the apps.
+    await runner.cleanup();
+    throw err;
+  }
   if (runner.aborted) return; // the signal handler exits once cleanup is done
   if (o.keepRunning) {
     finished = true;
