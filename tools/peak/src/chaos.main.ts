@@ -197,7 +197,7 @@ async function runScenario(stack: PeakStack, sc: Scenario, q: boolean): Promise<
   );
   log(`   recovery ${recoveryMs === null ? 'NOT within 90 s' : `${recoveryMs} ms`} after the fault cleared; event-log lag before ${JSON.stringify(lagBefore)}, when the fault cleared ${JSON.stringify(lagAtClear)}; producer retries ${ev.retries}`);
   const dAll = eventLoss(during);
-  log(`   decision log over the whole scenario (fault included): ${during.expected} answered by the scorer, ${during.unique} logged, ${dAll.lost} missing, ${dAll.duplicated} duplicated`);
+  log(`   decision log over the whole scenario (fault included): ${during.expected} answered by the scorer, ${during.unique} logged, ${dAll.lost} missing, ${dAll.duplicated} duplicated (answers after a hedged/retried second request: ${load.multiAttempt.count})`);
   for (const c of checks) log(`   ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`);
   const line = `| ${sc.name} | ${fault} s | ${sum.answered}/${sum.offered} | ${pct(sum.withinBudgetShare)} | ${pct(inFault.degradedShare)} | ${sum.failOpen} | ${recoveryMs ?? 'n/a'} ms | ${dl.lost}/${dl.duplicated} | ${il.lost}/${il.duplicated} | ${dAll.lost}/${during.expected} | ${ok ? 'PASS' : 'FAIL'} |`;
   return { ok, line };

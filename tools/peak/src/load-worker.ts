@@ -92,12 +92,15 @@ function rawPost(body: string, sec: number, scheduled: number): Promise<void> {
 
 /** Checkout ids the scorer itself answered (client mode): the decision log must hold each of them once. */
 const scorerAnswered: string[] = [];
+/** Client mode: answers for which the client had sent a second (hedged or retried) request. */
+let multiAttempt = 0;
 
 async function clientPost(r: ScoringRequest, sec: number, scheduled: number): Promise<void> {
   try {
     const d = await (client as ScorerClient).decide(r);
     record(sec, performance.now() - scheduled, d, d.source === 'fail_open');
     if (d.source === 'scorer' && scorerAnswered.length < 50_000) scorerAnswered.push(r.checkoutId);
+    if (d.attempts > 1) multiAttempt++;
   } catch {
     bucket(sec).status4xx++;
   }
@@ -155,7 +158,7 @@ async function main(): Promise<void> {
   const deadline = performance.now() + cfg.timeoutMs + 500;
   while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   flushUpTo(Number.MAX_SAFE_INTEGER);
-  send({ type: 'done', issued, inFlight, scorerAnswered });
+  send({ type: 'done', issued, inFlight, scorerAnswered, multiAttempt });
   agent.destroy();
   setTimeout(() => process.exit(0), 50);
 }

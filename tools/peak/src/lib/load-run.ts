@@ -25,6 +25,8 @@ export interface LoadRun {
   seconds: Map<number, SecondStats>;
   /** Client mode: checkout ids answered by the scorer (not by fail-open), filled when the workers finish. */
   scorerAnswered: string[];
+  /** Client mode: answers for which a second (hedged or retried) request had been sent. */
+  multiAttempt: { count: number };
   done: Promise<SecondStats[]>;
   kill(): void;
 }
@@ -36,6 +38,7 @@ export function startLoad(o: LoadRunOptions): LoadRun {
   const started = new Promise<number>((r) => (markStarted = r));
   const seconds = new Map<number, SecondStats>();
   const scorerAnswered: string[] = [];
+  const multiAttempt = { count: 0 };
   const children: ChildProcess[] = [];
   const finished: Array<Promise<void>> = [];
   for (let i = 0; i < o.processes; i++) {
@@ -55,8 +58,9 @@ export function startLoad(o: LoadRunOptions): LoadRun {
     children.push(child);
     finished.push(
       new Promise((resolve) => {
-        child.on('message', (m: { type: string; stats?: SecondStats; scorerAnswered?: string[] }) => {
+        child.on('message', (m: { type: string; stats?: SecondStats; scorerAnswered?: string[]; multiAttempt?: number }) => {
           if (m.type === 'done' && m.scorerAnswered) for (const id of m.scorerAnswered) scorerAnswered.push(id);
+          if (m.type === 'done') multiAttempt.count += m.multiAttempt ?? 0;
           if (m.type === 'ready' && ++readyCount === o.processes) {
             const start = Date.now() + (o.warmupS ?? 1) * 1000;
             for (const c of children) c.send({ t0: start });
@@ -73,5 +77,5 @@ export function startLoad(o: LoadRunOptions): LoadRun {
     );
   }
   const done = Promise.all(finished).then(() => [...seconds.values()].sort((a, b) => a.second - b.second));
-  return { started, pids: children.map((c) => c.pid as number), seconds, scorerAnswered, done, kill: () => children.forEach((c) => c.kill('SIGKILL')) };
+  return { started, pids: children.map((c) => c.pid as number), seconds, scorerAnswered, multiAttempt, done, kill: () => children.forEach((c) => c.kill('SIGKILL')) };
 }
