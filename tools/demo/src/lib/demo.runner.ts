@@ -331,11 +331,9 @@ export class DemoRunner {
       jobKey: `demo-${this.runId}`,
       modelName: MODEL,
       modelType: 'gbdt',
-      dataSource: { kind: 'handbook-simulated', customers: t.customers, terminals: t.terminals, days: t.days, startDate: '2018-04-01', seed: 9 },
-      trainWindow: quick ? { from: '2018-04-05', to: '2018-04-15' } : { from: '2018-04-05', to: '2018-05-10' },
-      evaluationWindow: quick ? { from: '2018-04-15', to: '2018-04-19' } : { from: '2018-05-10', to: '2018-05-20' },
-      maturityCutoff: quick ? '2018-04-27' : '2018-05-30',
-      chargebackWindowDays: 7,
+      // The checkout feature set the scorer serves: vectors from the batch engine over simulated marketplace events,
+      // labels under maturity; the source implies its train/evaluation windows and cut-off.
+      dataSource: { source: 'marketplace-sim', seed: 9, shoppers: 3000, days: quick ? 21 : 28 },
       hyperparameters: { gbdt: { nTrees: t.nTrees, maxDepth: t.maxDepth } },
     };
     const res = await fetch(`${this.urls.trainer}/v1/training-jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });

@@ -23,10 +23,11 @@ export class RegistryClientModelRegistry implements ModelRegistryPort {
     const segments = Object.entries(reg.evaluation.bySegment).flatMap(([dim, byValue]) =>
       Object.entries(byValue as Record<string, Record<string, number>>).map(([value, m]) => ({
         name: `${dim}=${value}`,
-        values: { count: m.count, positives: m.positives, aucRoc: m.aucRoc, averagePrecision: m.averagePrecision, ece: m.ece },
+        // A segment without frauds has no AUC/AP (NaN): report what is defined rather than a null the registry refuses.
+        values: finiteOnly({ count: m.count, positives: m.positives, aucRoc: m.aucRoc, averagePrecision: m.averagePrecision, ece: m.ece }),
       })),
     );
-    const summary: Record<string, number> = { ...reg.metrics };
+    const summary: Record<string, number> = finiteOnly({ ...reg.metrics });
     if (reg.comparison) {
       summary.productionAucRoc = reg.comparison.production.aucRoc;
       summary.productionAveragePrecision = reg.comparison.production.averagePrecision;
@@ -67,4 +68,8 @@ export class RegistryClientModelRegistry implements ModelRegistryPort {
   download(versionId: string, sha256?: string): Promise<{ sha256: string; data: Buffer }> {
     return this.client.downloadArtifact(versionId, sha256);
   }
+}
+
+function finiteOnly(values: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
 }
