@@ -91,10 +91,9 @@ describe('npm start -- --quick (end-to-end demo)', () => {
     expect(Object.keys(s.decisions.byAction).length).toBeGreaterThanOrEqual(2);
   });
 
-  // Known gap (see the final report of the demo task): the trainer only trains on the handbook feature set, and the
-  // scorer refuses a bundle that was not built for the served checkout feature set ("Model expects feature set
-  // handbook@1, serving checkout@1"), so the rollout never gets shadow samples. Flip to `it` once the trainer
-  // trains on checkout features (served-feature-log data source).
+  // Known gap: the trained checkout model now loads in shadow, but the controller's shadow gate rejects it against
+  // the incumbent (legacy rules as a logistic model): action disagreement ~66 % > 30 %. Flip to `it` once the demo's
+  // incumbent and candidate are comparable (or the demo promotes a candidate that passes the gate on its merits).
   it.failing('walks the trained model through shadow and canary to production under the controller', () => {
     expect({ ok: step('promotion')?.ok, error: step('promotion')?.error }).toEqual({ ok: true, error: undefined });
     expect(s.model.stagesWalked[0]).toBe('shadow');
