@@ -32,7 +32,7 @@ type Region = (typeof REGIONS)[number];
 /** Words that name a region inside a hostname, bucket, vault path or cloud region. */
 const REGION_TOKENS: Record<Region, string[]> = { eu: ['eu', 'europe'], us: ['us'], apac: ['apac', 'ap'] };
 /** Ports from the apps' configs; the Service, container port and probes must agree. */
-const APP_PORTS: Record<string, number> = { scorer: 3001, registry: 3002, 'feature-service': 3003, trainer: 3004, controller: 3005 };
+const APP_PORTS: Record<string, number> = { scorer: 3001, registry: 3002, 'feature-service': 3003, trainer: 3004, controller: 3005, monitor: 3006 };
 /**
  * Capacity inputs (TODO(bench): docs/capacity.md replaces them): the 35K QPS design peak split 40/40/20 across
  * regions, and 3,000 rps planned per scorer pod (6k rps/core at the p99 target, run at 50%).
