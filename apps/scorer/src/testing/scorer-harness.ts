@@ -8,7 +8,7 @@ import { createTokenizer } from '@risk/util-privacy';
 import type Redis from 'ioredis';
 import { checkoutFeatureSet } from '@risk/feature-sets';
 import { OnlineFeatureStore } from '@risk/online-store';
-import { checkoutFeatureRequest } from '../adapters/online-feature.adapter';
+import { checkoutFeatureRequest } from '@risk/online-store';
 import { loadScorerConfig } from '../scorer.config';
 import { createScorerApp } from '../scorer.app';
 import type { ScorerRuntime } from '../scorer.runtime';
